@@ -1,0 +1,81 @@
+"""The validated, immutable shape of a story and the things it links to.
+
+Everything downstream of `validate` works on these types only, never on raw
+YAML, so that a template or a feed can trust every field it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str
+    width: int | None = None
+    height: int | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """The publisher of a story; `domain` identifies it, `name` is what readers see."""
+
+    name: str
+    domain: str | None = None
+    images: tuple[Image, ...] = ()
+
+    @property
+    def logo(self) -> Image | None:
+        return self.images[0] if self.images else None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLink:
+    """Other coverage of the same story, shown under it as "More:" lines."""
+
+    title: str
+    web_url: str
+    excerpt: str | None = None
+    published: dt.datetime | None = None
+    type: str | None = None
+    provider: Provider | None = None
+    quality: int | None = None
+    images: tuple[Image, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One curated story.
+
+    `slug` and `date` come from the file name (`YYYY-MM-DD-slug.md`), not from
+    `published`, so that the story's permalink never moves when a curator
+    corrects its time.
+    """
+
+    path: str
+    slug: str
+    date: dt.date
+    title: str
+    published: dt.datetime
+    web_url: str
+    topics: tuple[str, ...]
+    excerpt: str | None = None
+    category: str = "news"
+    original_url: str | None = None
+    amp_web_url: str | None = None
+    cdn_amp_web_url: str | None = None
+    type: str = "article"
+    quality: int | None = None
+    heat: int = 0
+    is_draft: bool = False
+    provider: Provider | None = None
+    images: tuple[Image, ...] = ()
+    related: tuple[RelatedLink, ...] = ()
+    body: str = ""
+
+    @property
+    def sort_key(self) -> tuple:
+        """SPEC ordering: newest first, then higher heat, then slug."""
+        return (-self.published.timestamp(), -self.heat, self.slug, self.path)

@@ -1,0 +1,15 @@
+"""The plugin's typed options, as set under `plugins: - digest:` in mkdocs.yml."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class DigestConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    home_limit = c.Type(int, default=50)
+    per_page = c.Type(int, default=25)
+    topic_stories = c.Type(int, default=5)
+    timezone = c.Type(str, default="UTC")
+    drafts = c.Type(bool, default=False)

@@ -1,0 +1,39 @@
+"""Content problems, reported all at once in the `path:line: level: message` form.
+
+Curators fix files in an editor, and editors and CI annotators understand this
+form, so every problem carries the file and the line of the offending key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one input file; ordered by (path, line) for stable reports."""
+
+    path: str
+    line: int
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.level}: {self.message}"
+
+
+class ContentErrors(Exception):
+    """Raised once with every error of a corpus, so a build never stops at the first."""
+
+    def __init__(self, problems: list[ContentError]):
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.level is Level.ERROR]
+        super().__init__(
+            f"{len(errors)} error(s) in the content:\n" + "\n".join(str(p) for p in self.problems)
+        )

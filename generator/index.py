@@ -1,0 +1,86 @@
+"""The `Digest`: every lookup the pages and feeds need, sorted once per build.
+
+Pages and feeds only slice these tuples; none of them sorts or filters
+stories again, so the SPEC's ordering lives in exactly one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from generator.article import Article
+from generator.topics import Topic
+
+
+@dataclass(frozen=True, slots=True)
+class TopicIndex:
+    topic: Topic
+    articles: tuple[Article, ...]
+
+    @property
+    def latest(self) -> dt.datetime | None:
+        return self.articles[0].published if self.articles else None
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The published (or, with drafts asked for, all) stories and their groupings."""
+
+    articles: tuple[Article, ...]
+    topics: tuple[TopicIndex, ...]
+    by_topic: dict[str, TopicIndex]
+    by_month: dict[tuple[int, int], tuple[Article, ...]]
+    by_provider: dict[str, tuple[Article, ...]]
+    tz: ZoneInfo
+
+    def local(self, when: dt.datetime) -> dt.datetime:
+        """A time in the site's time zone, which is what day and month groupings use."""
+        return when.astimezone(self.tz)
+
+
+def group_by_day(articles: Iterable[Article], tz: ZoneInfo) -> list[tuple[dt.date, list[Article]]]:
+    """Consecutive runs of already-sorted stories that share a local day."""
+    days: list[tuple[dt.date, list[Article]]] = []
+    for article in articles:
+        day = article.published.astimezone(tz).date()
+        if days and days[-1][0] == day:
+            days[-1][1].append(article)
+        else:
+            days.append((day, [article]))
+    return days
+
+
+def build_index(
+    articles: Iterable[Article],
+    topics: dict[str, Topic],
+    tz: ZoneInfo,
+    include_drafts: bool = False,
+) -> Digest:
+    """Sort and group the stories once; topics with no story still get an (empty) entry."""
+    shown = sorted(
+        (a for a in articles if include_drafts or not a.is_draft), key=lambda a: a.sort_key
+    )
+    topic_lists: dict[str, list[Article]] = defaultdict(list)
+    month_lists: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    provider_lists: dict[str, list[Article]] = defaultdict(list)
+    for article in shown:
+        for name in article.topics:
+            topic_lists[name].append(article)
+        local = article.published.astimezone(tz)
+        month_lists[(local.year, local.month)].append(article)
+        if article.provider is not None:
+            provider_lists[article.provider.domain or article.provider.name].append(article)
+    ordered = sorted(topics.values(), key=lambda t: (t.name.casefold(), t.name))
+    topic_index = tuple(TopicIndex(t, tuple(topic_lists.get(t.name, ()))) for t in ordered)
+    return Digest(
+        articles=tuple(shown),
+        topics=topic_index,
+        by_topic={t.topic.name: t for t in topic_index},
+        by_month={k: tuple(v) for k, v in sorted(month_lists.items(), reverse=True)},
+        by_provider={k: tuple(v) for k, v in sorted(provider_lists.items())},
+        tz=tz,
+    )

@@ -1,0 +1,325 @@
+"""Pure: the index in, every generated page out, each with the context its template renders.
+
+Templates only render what they are given (no sorting, filtering or grouping
+in Jinja), so every list, label and link is worked out here. URLs are
+site-relative (`topics/ai/`), without a leading slash, so the adapter can
+make them relative to each page and the site works under any sub-path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.article import Article, Image
+from generator.index import Digest, TopicIndex, group_by_day
+from generator.markup import render_note
+
+HOME_URL = ""
+TOPICS_URL = "topics/"
+TOPIC_URL = "topics/{slug}/"
+TOPIC_PAGE_URL = "topics/{slug}/page/{n}/"
+ARTICLE_URL = "news/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARCHIVE_URL = "archive/"
+MONTH_URL = "archive/{year:04d}/{month:02d}/"
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageSettings:
+    home_limit: int = 50
+    per_page: int = 25
+    topic_stories: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment as readers see it: machine form for `<time>`, human labels in the site zone."""
+
+    iso: str
+    date: str
+    time: str
+
+    @classmethod
+    def of(cls, moment: dt.datetime, tz: dt.tzinfo) -> When:
+        local = moment.astimezone(tz)
+        return cls(local.isoformat(), short_date(local.date()), f"{local:%H:%M}")
+
+
+@dataclass(frozen=True, slots=True)
+class MoreLine:
+    """One piece of related coverage: compact on cards, with date and excerpt on the story page."""
+
+    source: str | None
+    title: str
+    url: str
+    when: When | None
+    excerpt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A story as every list shows it."""
+
+    title: str
+    url: str
+    web_url: str
+    source: str | None
+    logo: Image | None
+    when: When
+    excerpt: str | None
+    topics: tuple[Link, ...]
+    more: tuple[MoreLine, ...]
+    is_draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    iso: str
+    label: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page sits in its list: `pages` holds page links, None for an elided gap."""
+
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+    pages: tuple[Link | None, ...]
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    url: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(repr=False)
+    in_nav: bool = False
+
+    @property
+    def src_uri(self) -> str:
+        """The virtual Markdown file whose directory URL is `url`."""
+        return posixpath.join(self.url, "index.md")
+
+
+def short_date(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def long_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def article_url(article: Article) -> str:
+    return ARTICLE_URL.format(date=article.date, slug=article.slug)
+
+
+def topic_url(slug: str, page: int = 1) -> str:
+    return TOPIC_URL.format(slug=slug) if page == 1 else TOPIC_PAGE_URL.format(slug=slug, n=page)
+
+
+def month_url(year: int, month: int) -> str:
+    return MONTH_URL.format(year=year, month=month)
+
+
+class _Cards:
+    """Builds each story's card once, however many lists show it."""
+
+    def __init__(self, digest: Digest):
+        self.digest = digest
+        self.topic_links = {
+            t.topic.name: Link(t.topic.name, topic_url(t.topic.slug)) for t in digest.topics
+        }
+        self._cards: dict[int, Card] = {}
+
+    def __call__(self, article: Article) -> Card:
+        card = self._cards.get(id(article))
+        if card is None:
+            card = self._cards[id(article)] = self._make(article)
+        return card
+
+    def _make(self, a: Article) -> Card:
+        tz = self.digest.tz
+        more = tuple(
+            MoreLine(
+                r.provider.name if r.provider else None,
+                r.title,
+                r.web_url,
+                When.of(r.published, tz) if r.published else None,
+                r.excerpt,
+            )
+            for r in a.related
+        )
+        return Card(
+            title=a.title,
+            url=article_url(a),
+            web_url=a.web_url,
+            source=a.provider.name if a.provider else None,
+            logo=a.provider.logo if a.provider else None,
+            when=When.of(a.published, tz),
+            excerpt=a.excerpt,
+            topics=tuple(self.topic_links[t] for t in a.topics),
+            more=more,
+            is_draft=a.is_draft,
+        )
+
+    def days(self, articles: Iterable[Article]) -> tuple[Day, ...]:
+        return tuple(
+            Day(day.isoformat(), long_date(day), tuple(map(self, group)))
+            for day, group in group_by_day(articles, self.digest.tz)
+        )
+
+
+def paginate(items: Sequence[Article], per_page: int) -> list[Sequence[Article]]:
+    """Newest first, `per_page` a page; an empty list is still one (empty) page."""
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [items]
+
+
+def pager(slug: str, number: int, count: int) -> Pager:
+    """Page links: first, last and two either side of the current page, gaps as None."""
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    pages: list[Link | None] = []
+    for i, n in enumerate(shown):
+        if i and n - shown[i - 1] > 1:
+            pages.append(None)
+        pages.append(Link(str(n), topic_url(slug, n)))
+    return Pager(
+        number=number,
+        count=count,
+        previous=topic_url(slug, number - 1) if number > 1 else None,
+        next=topic_url(slug, number + 1) if number < count else None,
+        pages=tuple(pages),
+    )
+
+
+def build_pages(digest: Digest, settings: PageSettings) -> list[GeneratedPage]:
+    """Every page of the site, in a stable order."""
+    cards = _Cards(digest)
+    pages = [
+        GeneratedPage(
+            HOME_URL,
+            "Latest stories",
+            "digest/home.html",
+            {"days": cards.days(digest.articles[: settings.home_limit])},
+            in_nav=True,
+        ),
+        _topics_page(digest),
+    ]
+    for entry in digest.topics:
+        pages.extend(_topic_pages(entry, cards, settings))
+    pages.extend(_archive_pages(digest, cards))
+    pages.extend(_article_page(a, digest, cards, settings) for a in digest.articles)
+    return pages
+
+
+def _topics_page(digest: Digest) -> GeneratedPage:
+    rows = [
+        {
+            "link": Link(t.topic.name, topic_url(t.topic.slug)),
+            "description": t.topic.description,
+            "count": len(t.articles),
+            "latest": When.of(t.latest, digest.tz) if t.latest else None,
+        }
+        for t in digest.topics
+    ]
+    return GeneratedPage(TOPICS_URL, "Topics", "digest/topics.html", {"topics": rows}, in_nav=True)
+
+
+def _topic_pages(
+    entry: TopicIndex, cards: _Cards, settings: PageSettings
+) -> Iterable[GeneratedPage]:
+    chunks = paginate(entry.articles, settings.per_page)
+    for number, chunk in enumerate(chunks, start=1):
+        title = entry.topic.name if number == 1 else f"{entry.topic.name} (page {number})"
+        yield GeneratedPage(
+            topic_url(entry.topic.slug, number),
+            title,
+            "digest/topic.html",
+            {
+                "topic": entry.topic,
+                "count": len(entry.articles),
+                "days": cards.days(chunk),
+                "pager": pager(entry.topic.slug, number, len(chunks)),
+            },
+        )
+
+
+def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
+    years: dict[int, list[dict[str, Any]]] = {}
+    for (year, month), articles in digest.by_month.items():
+        years.setdefault(year, []).append(
+            {"link": Link(MONTHS[month - 1], month_url(year, month)), "count": len(articles)}
+        )
+    yield GeneratedPage(
+        ARCHIVE_URL,
+        "Archive",
+        "digest/archive.html",
+        {"years": [{"year": y, "months": m} for y, m in years.items()]},
+        in_nav=True,
+    )
+    months = list(digest.by_month)
+    for i, (year, month) in enumerate(months):
+        newer = months[i - 1] if i > 0 else None
+        older = months[i + 1] if i + 1 < len(months) else None
+        yield GeneratedPage(
+            month_url(year, month),
+            f"{MONTHS[month - 1]} {year}",
+            "digest/month.html",
+            {
+                "days": cards.days(digest.by_month[(year, month)]),
+                "newer": Link(f"{MONTHS[newer[1] - 1]} {newer[0]}", month_url(*newer))
+                if newer
+                else None,
+                "older": Link(f"{MONTHS[older[1] - 1]} {older[0]}", month_url(*older))
+                if older
+                else None,
+            },
+        )
+
+
+def _article_page(
+    article: Article, digest: Digest, cards: _Cards, settings: PageSettings
+) -> GeneratedPage:
+    elsewhere = []
+    for name in article.topics:
+        newest = digest.by_topic[name].articles[: settings.topic_stories + 1]
+        others = [a for a in newest if a is not article][: settings.topic_stories]
+        elsewhere.append({"topic": cards.topic_links[name], "cards": [cards(a) for a in others]})
+    return GeneratedPage(
+        article_url(article),
+        article.title,
+        "digest/article.html",
+        {
+            "card": cards(article),
+            "day": long_date(article.published.astimezone(digest.tz).date()),
+            "note": render_note(article.body),
+            "elsewhere": elsewhere,
+        },
+    )

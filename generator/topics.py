@@ -1,0 +1,114 @@
+"""The topic registry (`topics.yml`) and the one rule for turning a topic name into a URL slug.
+
+Topic slugs are part of published URLs and feed addresses, so they are made
+in exactly one place, and two names that would share one are an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from slugify import slugify
+
+from generator.errors import ContentError, Level
+from generator.loader import decode, display_path, parse_yaml
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_TOPIC_CHARS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    slug: str
+    description: str | None = None
+
+
+def topic_slug(name: str) -> str:
+    """Lower-case ASCII words joined by `-`; non-Latin names are transliterated."""
+    return slugify(name, max_length=80, word_boundary=True)
+
+
+def suggest(name: str, known: list[str]) -> str | None:
+    """The known name a curator most likely meant, for "did you mean" hints."""
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None
+
+
+def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[ContentError]]:
+    """The declared topics by name, or None when there is no `topics.yml` (any name goes)."""
+    file = content_dir / "topics.yml"
+    if not file.is_file():
+        return None, []
+    path = display_path(file)
+    text = decode(file.read_bytes(), path)
+    if isinstance(text, ContentError):
+        return {}, [text]
+    try:
+        data, lines = parse_yaml(text, 1, path)
+    except ContentError as problem:
+        return {}, [problem]
+    if data is None:
+        data = []
+    if not isinstance(data, list):
+        return {}, [
+            ContentError(path, 1, Level.ERROR, "topics.yml must be a list of {name, description}")
+        ]
+    problems: list[ContentError] = []
+    topics: dict[str, Topic] = {}
+    by_slug: dict[str, tuple[str, int]] = {}
+    for i, entry in enumerate(data):
+        line = lines.get((i,), 1)
+
+        def err(msg: str, at: int = line) -> None:
+            problems.append(ContentError(path, at, Level.ERROR, msg))
+
+        if not isinstance(entry, dict):
+            err("each topic must be a mapping with 'name' and 'description'")
+            continue
+        for key in sorted(set(entry) - {"name", "description", "slug"}, key=str):
+            problems.append(
+                ContentError(
+                    path, lines.get((i, key), line), Level.WARNING, f"unknown topic key '{key}'"
+                )
+            )
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            err("topic 'name' must be non-empty text", lines.get((i, "name"), line))
+            continue
+        name = name.strip()
+        if len(name) > MAX_TOPIC_CHARS:
+            err(f"topic name is over {MAX_TOPIC_CHARS} characters", lines.get((i, "name"), line))
+            continue
+        description = entry.get("description")
+        if description is not None and not isinstance(description, str):
+            err("topic 'description' must be text", lines.get((i, "description"), line))
+            continue
+        slug = entry.get("slug")
+        if slug is None:
+            slug = topic_slug(name)
+            if not slug:
+                err(f"topic '{name}' gives an empty slug; add a 'slug:' of a-z, 0-9 and '-'")
+                continue
+        elif not isinstance(slug, str) or not SLUG_RE.match(slug):
+            err("topic 'slug' must be lower-case a-z, 0-9 and '-'", lines.get((i, "slug"), line))
+            continue
+        if name in topics:
+            err(f"topic '{name}' is declared twice")
+            continue
+        if slug in by_slug:
+            other, other_line = by_slug[slug]
+            err(
+                f"topic '{name}' has the slug '{slug}' of topic '{other}' (line {other_line}); "
+                "give one of them a distinct 'slug:'"
+            )
+            continue
+        by_slug[slug] = (name, line)
+        topics[name] = Topic(name, slug, description.strip() if description else None)
+    return topics, problems

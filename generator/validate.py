@@ -1,0 +1,379 @@
+"""Every rule of SPEC.md's article format: raw front matter in, `Article` or problems out.
+
+Problems are collected, never raised one by one, so a curator sees every
+mistake of a pull request in one run; each names the line of its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.article import Article, Image, Provider, RelatedLink
+from generator.errors import ContentError, Level
+from generator.loader import KeyPath, RawArticle
+from generator.topics import Topic, suggest, topic_slug
+
+_SPACE_RE = re.compile(r"\s")
+FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+MAX_TITLE_CHARS = 500
+MAX_TOPICS = 20
+
+ARTICLE_KEYS = [
+    "title",
+    "publishedDateTime",
+    "webUrl",
+    "topics",
+    "excerpt",
+    "category",
+    "originalUrl",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
+    "type",
+    "quality",
+    "heat",
+    "published",
+    "provider",
+    "images",
+    "related",
+    "secured",
+]
+RELATED_KEYS = [
+    "title",
+    "webUrl",
+    "excerpt",
+    "publishedDateTime",
+    "type",
+    "provider",
+    "quality",
+    "images",
+]
+PROVIDER_KEYS = ["name", "domain", "images"]
+# `isCached` is written by the curation tool the seed archive comes from.
+IMAGE_KEYS = ["url", "width", "height", "title", "isCached"]
+
+
+@dataclass
+class _Checker:
+    """Validation state for one file: its raw data and the problems found so far."""
+
+    raw: RawArticle
+    problems: list[ContentError] = field(default_factory=list)
+
+    def error(self, at: KeyPath, message: str) -> None:
+        self.problems.append(ContentError(self.raw.path, self.raw.line(*at), Level.ERROR, message))
+
+    def warning(self, at: KeyPath, message: str) -> None:
+        self.problems.append(
+            ContentError(self.raw.path, self.raw.line(*at), Level.WARNING, message)
+        )
+
+    def unknown_keys(self, data: dict, at: KeyPath, known: list[str]) -> None:
+        for key in sorted(set(map(str, data)) - set(known)):
+            hint = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            tip = f"; did you mean '{hint[0]}'?" if hint else ""
+            self.warning((*at, key), f"unknown key '{key}'{tip}")
+
+    def text(self, data: dict, key: str, at: KeyPath, required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(at if key not in data else (*at, key), f"'{key}' is required")
+            return None
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.error((*at, key), f"'{key}' must be non-empty text")
+            return None
+        return value.strip()
+
+    def url(self, data: dict, key: str, at: KeyPath, required: bool = False) -> str | None:
+        value = self.text(data, key, at, required)
+        if value is not None and not is_http_url(value):
+            self.error((*at, key), f"'{key}' must be an absolute http(s) URL, not {value!r}")
+            return None
+        return value
+
+    def integer(self, data: dict, key: str, at: KeyPath) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            self.error((*at, key), f"'{key}' must be a whole number from 0 to 100")
+            return None
+        return value
+
+    def datetime(self, data: dict, key: str, at: KeyPath, required: bool = False):
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.error(at, f"'{key}' is required")
+            return None
+        where = (*at, key)
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                self.error(where, f"'{key}' must be an ISO 8601 date-time, not {value!r}")
+                return None
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                self.warning(where, f"'{key}' has no time zone; taken as UTC")
+                value = value.replace(tzinfo=dt.UTC)
+            return value.astimezone(dt.UTC)
+        if isinstance(value, dt.date):
+            self.warning(where, f"'{key}' is a date without a time; taken as 00:00 UTC")
+            return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        self.error(where, f"'{key}' must be an ISO 8601 date-time")
+        return None
+
+    def mapping(self, data: dict, key: str, at: KeyPath) -> dict | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.error((*at, key), f"'{key}' must be a mapping of keys to values")
+            return None
+        return value
+
+    def sequence(self, data: dict, key: str, at: KeyPath) -> list:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error((*at, key), f"'{key}' must be a list")
+            return []
+        return value
+
+    def images(self, data: dict, at: KeyPath) -> tuple[Image, ...]:
+        found = []
+        for i, item in enumerate(self.sequence(data, "images", at)):
+            where = (*at, "images", i)
+            if not isinstance(item, dict):
+                self.error(where, "each image must be a mapping with 'url', 'width', 'height'")
+                continue
+            self.unknown_keys(item, where, IMAGE_KEYS)
+            url = self.text(item, "url", where, required=True)
+            if url is None:
+                continue
+            if not (is_http_url(url) or is_site_path(url)):
+                self.error(
+                    (*where, "url"),
+                    f"image 'url' must be an absolute http(s) URL or a /site/path, not {url!r}",
+                )
+                continue
+            size = [item.get(k) for k in ("width", "height")]
+            for k, v in zip(("width", "height"), size, strict=True):
+                if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v <= 0):
+                    self.error((*where, k), f"image '{k}' must be a positive whole number")
+            width, height = (v if isinstance(v, int) and v > 0 else None for v in size)
+            found.append(Image(url, width, height, self.text(item, "title", where)))
+        return tuple(found)
+
+    def provider(self, data: dict, at: KeyPath) -> Provider | None:
+        value = self.mapping(data, "provider", at)
+        if value is None:
+            return None
+        where = (*at, "provider")
+        self.unknown_keys(value, where, PROVIDER_KEYS)
+        domain = self.text(value, "domain", where)
+        name = self.text(value, "name", where) or domain
+        if name is None:
+            self.error(where, "'provider' needs a 'name' or a 'domain'")
+            return None
+        return Provider(name, domain, self.images(value, where))
+
+
+def is_http_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and no white space: what a reader can follow."""
+    if _SPACE_RE.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def is_site_path(value: str) -> bool:
+    """A path on this site (`/images/x.png`), never protocol-relative (`//host/x`)."""
+    return value.startswith("/") and not value.startswith("//") and not _SPACE_RE.search(value)
+
+
+def validate_article(
+    raw: RawArticle, registry: dict[str, Topic] | None
+) -> tuple[Article | None, list[ContentError]]:
+    """One raw article as an `Article`, or None when it has any error; warnings ride along."""
+    c = _Checker(raw)
+    meta = raw.meta
+    c.unknown_keys(meta, (), ARTICLE_KEYS)
+
+    name = FILE_NAME_RE.match(raw.name)
+    date = None
+    if name is None:
+        c.error((), f"file name '{raw.name}' must be YYYY-MM-DD-slug.md (slug: a-z, 0-9, '-')")
+    else:
+        try:
+            date = dt.date(int(name[1]), int(name[2]), int(name[3]))
+        except ValueError:
+            c.error((), f"file name '{raw.name}' starts with an impossible date")
+
+    title = c.text(meta, "title", (), required=True)
+    if title is not None and len(title) > MAX_TITLE_CHARS:
+        c.error(("title",), f"'title' is over {MAX_TITLE_CHARS} characters")
+    published = c.datetime(meta, "publishedDateTime", (), required=True)
+    web_url = c.url(meta, "webUrl", (), required=True)
+    topics = _topics(c, meta, registry)
+
+    is_published = meta.get("published", True)
+    if not isinstance(is_published, bool):
+        c.error(("published",), "'published' must be true or false")
+        is_published = True
+    category = c.text(meta, "category", ()) or "news"
+    kind = c.text(meta, "type", ()) or "article"
+    excerpt = c.text(meta, "excerpt", ())
+    related = _related(c, meta)
+    article_args = dict(
+        original_url=c.url(meta, "originalUrl", ()),
+        amp_web_url=c.url(meta, "ampWebUrl", ()),
+        cdn_amp_web_url=c.url(meta, "cdnAmpWebUrl", ()),
+        quality=c.integer(meta, "quality", ()),
+        heat=c.integer(meta, "heat", ()) or 0,
+        provider=c.provider(meta, ()),
+        images=c.images(meta, ()),
+    )
+    if date is not None and published is not None and abs((published.date() - date).days) > 1:
+        c.warning(
+            ("publishedDateTime",),
+            f"publishedDateTime {published:%Y-%m-%d} is more than a day from the file name's "
+            f"date {date}; the page's URL uses the file name's date",
+        )
+
+    if any(p.level is Level.ERROR for p in c.problems):
+        return None, c.problems
+    assert name and date and title and published and web_url and topics
+    return (
+        Article(
+            path=raw.path,
+            slug=name[4],
+            date=date,
+            title=title,
+            published=published,
+            web_url=web_url,
+            topics=topics,
+            excerpt=excerpt,
+            category=category,
+            type=kind,
+            is_draft=not is_published,
+            related=related,
+            body=raw.body.strip("\n"),
+            **article_args,
+        ),
+        c.problems,
+    )
+
+
+def _topics(c: _Checker, meta: dict, registry: dict[str, Topic] | None) -> tuple[str, ...]:
+    value = meta.get("topics")
+    if value is None:
+        c.error((), "'topics' is required: a list of topic names")
+        return ()
+    if isinstance(value, str):
+        c.error(("topics",), "'topics' must be a list, e.g. 'topics: [AI]'")
+        return ()
+    if not isinstance(value, list) or not value:
+        c.error(("topics",), "'topics' must be a non-empty list of topic names")
+        return ()
+    if len(value) > MAX_TOPICS:
+        c.error(("topics",), f"a story can have at most {MAX_TOPICS} topics")
+        return ()
+    names: list[str] = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            c.error(("topics", i), "each topic must be a non-empty name")
+            continue
+        item = item.strip()
+        if item in names:
+            c.warning(("topics", i), f"topic '{item}' is listed twice")
+            continue
+        if registry is not None and item not in registry:
+            hint = suggest(item, list(registry))
+            tip = f"; did you mean '{hint}'?" if hint else " (add it to topics.yml)"
+            c.error(("topics", i), f"unknown topic '{item}'{tip}")
+            continue
+        if registry is None and not topic_slug(item):
+            c.error(("topics", i), f"topic '{item}' has no letters or digits to make a URL from")
+            continue
+        names.append(item)
+    return tuple(names)
+
+
+def _related(c: _Checker, meta: dict) -> tuple[RelatedLink, ...]:
+    links = []
+    for i, item in enumerate(c.sequence(meta, "related", ())):
+        at: KeyPath = ("related", i)
+        if not isinstance(item, dict):
+            c.error(at, "each related item must be a mapping with 'title' and 'webUrl'")
+            continue
+        c.unknown_keys(item, at, RELATED_KEYS)
+        title = c.text(item, "title", at, required=True)
+        url = c.url(item, "webUrl", at, required=True)
+        link_args: dict[str, Any] = dict(
+            excerpt=c.text(item, "excerpt", at),
+            published=c.datetime(item, "publishedDateTime", at),
+            type=c.text(item, "type", at),
+            provider=c.provider(item, at),
+            quality=c.integer(item, "quality", at),
+            images=c.images(item, at),
+        )
+        if title and url:
+            links.append(RelatedLink(title, url, **link_args))
+    return tuple(links)
+
+
+def check_corpus(
+    articles: Iterable[Article], registry: dict[str, Topic] | None
+) -> tuple[dict[str, Topic], list[ContentError]]:
+    """Rules that span files: one URL per story, one slug per topic; returns the topics used."""
+    problems: list[ContentError] = []
+    by_url: dict[tuple, Article] = {}
+    topics: dict[str, Topic] = dict(registry or {})
+    first_use: dict[str, Article] = {}
+    slug_owner: dict[str, str] = {t.slug: t.name for t in topics.values()}
+    for article in articles:
+        key = (article.date, article.slug)
+        if key in by_url:
+            other = by_url[key]
+            problems.append(
+                ContentError(
+                    article.path,
+                    1,
+                    Level.ERROR,
+                    f"same page URL as {other.path} (same date and slug); rename one of them",
+                )
+            )
+        else:
+            by_url[key] = article
+        for name in article.topics:
+            if name in topics:
+                continue
+            slug = topic_slug(name)
+            if slug in slug_owner:
+                owner = slug_owner[slug]
+                problems.append(
+                    ContentError(
+                        article.path,
+                        1,
+                        Level.ERROR,
+                        f"topic '{name}' would share the URL /topics/{slug}/ with topic '{owner}'"
+                        f" (used in {first_use[owner].path}); use one spelling",
+                    )
+                )
+                continue
+            slug_owner[slug] = name
+            first_use[name] = article
+            topics[name] = Topic(name, slug)
+    return topics, problems
