@@ -1,0 +1,206 @@
+"""`digest build / serve / check / new`: the commands curators and CI run."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import frontmatter
+from slugify import slugify
+
+from generator.corpus import load_corpus
+from generator.errors import ContentError, Level
+from generator.loader import display_path, load_article
+from generator.topics import load_registry
+from generator.validate import validate_article
+
+# Material prints an end-of-life banner on every run; it is news for site owners, not curators.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build into a sibling temporary folder and swap it in only when the whole build succeeded."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from generator.plugin import DRAFTS_ENV
+
+    _mkdocs_logging(args.verbose)
+    if args.drafts:
+        os.environ[DRAFTS_ENV] = "1"
+    overrides: dict = {"strict": args.strict}
+    if args.content:
+        overrides["docs_dir"] = str(Path(args.content).resolve())
+    try:
+        config = load_config(args.config_file, **overrides)
+    except (ConfigurationError, Abort) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    target = Path(args.site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    config.site_dir = str(staging)
+    try:
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"error: build failed, {display_path(target)} left as it was: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, target)
+    print(f"site written to {display_path(target)}", file=sys.stderr)
+    return 0
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging` with two renames, so readers never see half a site."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, old / "site")
+    os.rename(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    from generator.plugin import DRAFTS_ENV
+
+    _mkdocs_logging(args.verbose)
+    if args.drafts:
+        os.environ[DRAFTS_ENV] = "1"
+    overrides: dict = {}
+    if args.content:
+        overrides["docs_dir"] = str(Path(args.content).resolve())
+    if args.dev_addr:
+        overrides["dev_addr"] = args.dev_addr
+    serve(args.config_file, livereload=True, **overrides)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the whole corpus (cross-file rules need it) and report on the PATHs asked for."""
+    content = Path(args.content)
+    if not (content / "articles").is_dir():
+        print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+        return 1
+    corpus = load_corpus(content)
+    wanted = {display_path(Path(p)) for p in args.paths}
+    problems = [p for p in corpus.problems if not wanted or p.path in wanted]
+    for problem in problems:
+        print(problem)
+    errors = sum(p.level is Level.ERROR for p in problems)
+    warnings = len(problems) - errors
+    checked = len(wanted) if wanted else corpus.files
+    print(f"checked {checked} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new article file that passes `digest check`, and print its path."""
+    content = Path(args.content)
+    try:
+        when = _parse_when(args.date)
+    except ValueError:
+        print(f"error: --date {args.date!r} is not an ISO 8601 date or date-time", file=sys.stderr)
+        return 2
+    slug = slugify(args.title, max_length=60, word_boundary=True) or "story"
+    path = content / "articles" / f"{when:%Y}" / f"{when:%Y-%m-%d}-{slug}.md"
+    meta = {
+        "title": args.title,
+        "publishedDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "webUrl": args.url,
+        "topics": list(args.topic),
+    }
+    text = frontmatter.dumps(frontmatter.Post("", **meta), sort_keys=False, allow_unicode=True)
+    text += "\n"
+    raw = load_article(text.encode(), display_path(path), path.name)
+    registry, registry_problems = load_registry(content)
+    problems: list[ContentError] = list(registry_problems)
+    if isinstance(raw, ContentError):
+        problems.append(raw)
+    else:
+        problems.extend(validate_article(raw, registry)[1])
+    errors = [p for p in problems if p.level is Level.ERROR]
+    if errors:
+        for problem in errors:
+            print(f"error: {problem.message}", file=sys.stderr)
+        return 1
+    if path.exists():
+        print(f"error: {display_path(path)} already exists", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+    print(display_path(path))
+    return 0
+
+
+def _parse_when(value: str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    when = dt.datetime.fromisoformat(value)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="digest", description="Build and check a news digest site.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    def site_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml")
+        p.add_argument("--content", help="a folder laid out like content/ (default: docs_dir)")
+        p.add_argument("--drafts", action="store_true", help="show unpublished stories")
+        p.add_argument("-v", "--verbose", action="store_true")
+
+    p = sub.add_parser("build", help="build the whole site")
+    site_options(p)
+    p.add_argument("--site-dir", help="where the site goes (default: site_dir, site/)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="live preview; edits under content/ rebuild")
+    site_options(p)
+    p.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default 127.0.0.1:8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("check", help="validate articles: path:line: level: message")
+    p.add_argument("--content", default="content", help="default: content")
+    p.add_argument("--strict", action="store_true", help="warnings are errors too")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new", help="write a new article file and print its path")
+    p.add_argument("--title", required=True)
+    p.add_argument("--url", required=True, help="the original story's URL")
+    p.add_argument("--topic", action="append", required=True, help="repeat for more topics")
+    p.add_argument("--date", help="ISO 8601 date or date-time (default: now, UTC)")
+    p.add_argument("--content", default="content", help="default: content")
+    p.set_defaults(func=cmd_new)
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
