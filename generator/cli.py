@@ -40,11 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    from generator.plugin import DRAFTS_ENV
-
     _mkdocs_logging(args.verbose)
-    if args.drafts:
-        os.environ[DRAFTS_ENV] = "1"
     overrides: dict = {"strict": args.strict}
     if args.content:
         overrides["docs_dir"] = str(Path(args.content).resolve())
@@ -53,6 +49,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (ConfigurationError, Abort) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.drafts:
+        config.plugins["digest"].config.drafts = True
     target = Path(args.site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))

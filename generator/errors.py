@@ -28,6 +28,14 @@ class ContentError:
         return f"{self.path}:{self.line}: {self.level}: {self.message}"
 
 
+class InvalidContent(Exception):
+    """Raised where a file cannot be read any further; carries the one problem that stopped it."""
+
+    def __init__(self, problem: ContentError):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 class ContentErrors(Exception):
     """Raised once with every error of a corpus, so a build never stops at the first."""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import ContentError, Level
+from generator.errors import ContentError, InvalidContent, Level
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -97,7 +97,7 @@ def split_front_matter(text: str) -> tuple[str, int, str] | None:
 
 
 def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPath, int]]:
-    """Parse YAML into (data, key line map) in one pass; raises ContentError on any problem.
+    """Parse YAML into (data, key line map) in one pass; raises InvalidContent on any problem.
 
     Values are built in the same walk that records line numbers: PyYAML's own
     constructor is pure Python and would double the cost of every file.
@@ -110,12 +110,18 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
         if node is not None:
             data = _construct(node, (), _Walk(loader, first_line, lines, path))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unterminated quote is found at the end of the stream; the fix is where it began.
+        use_context = isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark
+        mark = exc.context_mark if use_context else exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ContentError(path, line, Level.ERROR, f"invalid YAML: {problem}") from None
+        problem = ": ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        raise InvalidContent(
+            ContentError(path, line, Level.ERROR, f"invalid YAML: {problem}")
+        ) from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, first_line, Level.ERROR, f"invalid YAML: {exc}") from None
+        raise InvalidContent(
+            ContentError(path, first_line, Level.ERROR, f"invalid YAML: {exc}")
+        ) from None
     finally:
         loader.dispose()
     return data, lines
@@ -140,25 +146,31 @@ def _construct(node: yaml.Node, at: KeyPath, walk: _Walk) -> Any:
     few lines of YAML expand into gigabytes.
     """
     if id(node) in walk.seen:
-        raise ContentError(
-            walk.path,
-            walk.first_line + node.start_mark.line,
-            Level.ERROR,
-            "YAML anchors and aliases are not allowed in front matter",
+        raise InvalidContent(
+            ContentError(
+                walk.path,
+                walk.first_line + node.start_mark.line,
+                Level.ERROR,
+                "YAML anchors and aliases are not allowed in front matter",
+            )
         )
     walk.seen.add(id(node))
     if len(walk.seen) > MAX_YAML_NODES:
-        raise ContentError(walk.path, walk.first_line, Level.ERROR, "front matter is too large")
+        raise InvalidContent(
+            ContentError(walk.path, walk.first_line, Level.ERROR, "front matter is too large")
+        )
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if key_node.tag == _STR_TAG else _construct(key_node, at, walk)
             if not isinstance(key, str | int | bool | float) or key is None:
-                raise ContentError(
-                    walk.path,
-                    walk.first_line + key_node.start_mark.line,
-                    Level.ERROR,
-                    "front matter keys must be plain names",
+                raise InvalidContent(
+                    ContentError(
+                        walk.path,
+                        walk.first_line + key_node.start_mark.line,
+                        Level.ERROR,
+                        "front matter keys must be plain names",
+                    )
                 )
             here = (*at, str(key))
             walk.lines[here] = walk.first_line + key_node.start_mark.line
@@ -195,8 +207,8 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
     source, first_line, body = parts
     try:
         meta, lines = parse_yaml(source, first_line, path)
-    except ContentError as problem:
-        return problem
+    except InvalidContent as exc:
+        return exc.problem
     if not isinstance(meta, dict):
         return ContentError(
             path, first_line, Level.ERROR, "front matter must be a mapping of keys to values"

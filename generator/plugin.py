@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -107,7 +108,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if generated is None:
             return None
         page.meta = {
-            "title": generated.title,
+            # Escaped here because material's templates print the title without escaping.
+            "title": escape(generated.title),
             "template": generated.template,
             "hide": ["navigation", "toc"],
         }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from generator.errors import ContentError, Level
+from generator.errors import ContentError, InvalidContent, Level
 from generator.loader import decode, display_path, parse_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,8 +52,8 @@ def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[Cont
         return {}, [text]
     try:
         data, lines = parse_yaml(text, 1, path)
-    except ContentError as problem:
-        return {}, [problem]
+    except InvalidContent as exc:
+        return {}, [exc.problem]
     if data is None:
         data = []
     if not isinstance(data, list):

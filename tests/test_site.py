@@ -1,0 +1,319 @@
+"""Integration: real sites built from fixture corpora into temporary folders, parsed as HTML."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import FIXTURES, REPO, Site, build, copy_fixture
+from generator.corpus import load_corpus
+
+VALID = FIXTURES / "valid"
+PUBLISHED = {a.slug: a for a in load_corpus(VALID).articles if not a.is_draft}
+
+
+def card_slugs(soup: BeautifulSoup) -> list[str]:
+    """The story slugs of the cards on a page, in page order."""
+    return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in soup.select(".dg-card__title a")]
+
+
+def topic_pages(site: Site, slug: str) -> list[BeautifulSoup]:
+    """A topic's pages, found by following each page's rel=next link."""
+    url = f"topics/{slug}/"
+    pages = [site.page(url)]
+    while (nxt := pages[-1].select_one(".dg-pager a[rel=next]")) is not None:
+        url = urljoin("/" + url, nxt["href"]).lstrip("/")
+        assert url == f"topics/{slug}/page/{len(pages) + 1}/"
+        pages.append(site.page(url))
+    return pages
+
+
+def test_the_specs_pages_exist(valid_site: Site):
+    for url in [
+        "",
+        "topics/",
+        "topics/ai/",
+        "topics/ai-in-finance/",
+        "topics/microsoft-ai/",
+        "topics/robotics/",
+        "archive/",
+        "archive/2024/03/",
+        "archive/2023/12/",
+    ]:
+        valid_site.page(url)
+    for article in PUBLISHED.values():
+        valid_site.page(f"news/{article.date:%Y/%m/%d}/{article.slug}/")
+    stories = {p.parent.name for p in (valid_site.root / "news").rglob("index.html")}
+    assert stories == set(PUBLISHED)
+
+
+def test_each_story_is_on_each_of_its_topics_pages_exactly_once_in_order(valid_site: Site):
+    for topic in ["AI", "AI in Finance", "Microsoft AI"]:
+        slug = topic.lower().replace(" ", "-")
+        seen = [s for page in topic_pages(valid_site, slug) for s in card_slugs(page)]
+        expected = sorted(
+            (a for a in PUBLISHED.values() if topic in a.topics), key=lambda a: a.sort_key
+        )
+        assert seen == [a.slug for a in expected], f"topic {topic}"
+    ai = topic_pages(valid_site, "ai")
+    assert [len(card_slugs(p)) for p in ai] == [3, 3, 2]
+    assert card_slugs(ai[0]) == ["bravo-high-heat", "charlie-low-heat", "delta-low-heat"]
+
+
+def test_topic_pages_paginate_with_previous_next_and_numbers(valid_site: Site):
+    second = valid_site.page("topics/ai/page/2/")
+    assert second.select_one(".dg-pager a[rel=prev]")["href"] == "../../"
+    assert second.select_one(".dg-pager a[rel=next]")["href"] == "../3/"
+    assert second.select_one("[aria-current=page]").get_text() == "2"
+    numbers = [a.get_text() for a in second.select(".dg-pager a:not([rel])")]
+    assert numbers == ["1", "3"]
+    first = valid_site.page("topics/ai/")
+    assert first.select_one(".dg-lead").get_text() == "Artificial intelligence in general."
+    assert "8 stories" in first.select_one(".dg-count").get_text()
+
+
+def test_drafts_appear_nowhere(valid_site: Site):
+    for path in valid_site.pages():
+        assert "juliet" not in path.read_text(encoding="utf-8").lower(), path
+
+
+def test_drafts_are_shown_with_a_badge_when_asked_for(tmp_path: Path):
+    code, site = build(tmp_path, VALID, "--drafts", per_page=3)
+    assert code == 0
+    draft = site.page("news/2024/03/02/juliet-draft/")
+    assert draft.select_one(".dg-badge--draft").get_text() == "Draft"
+    home_first = site.page("").select_one(".dg-card")
+    assert "Juliet" in home_first.get_text() and home_first.select_one(".dg-badge--draft")
+
+
+def test_topics_index_lists_every_topic_with_description_count_and_latest(valid_site: Site):
+    rows = {
+        li.select_one(".dg-topics__name").get_text(): li
+        for li in valid_site.page("topics/").select(".dg-topics__item")
+    }
+    assert list(rows) == ["AI", "AI in Finance", "Microsoft AI", "Robotics"]
+    counts = {name: li.select_one(".dg-topics__count").get_text() for name, li in rows.items()}
+    assert counts == {
+        "AI": "8 stories",
+        "AI in Finance": "3 stories",
+        "Microsoft AI": "3 stories",
+        "Robotics": "0 stories",
+    }
+    assert rows["AI"].select_one("time")["datetime"] == "2024-03-01T12:00:00+00:00"
+    assert rows["Robotics"].select_one(".dg-topics__latest") is None
+    assert "Banks, insurers" in rows["AI in Finance"].get_text()
+
+
+def test_home_groups_the_latest_stories_under_day_headings(tmp_path: Path):
+    code, site = build(tmp_path, VALID, home_limit=5)
+    assert code == 0
+    home = site.page("")
+    days = [h.select_one("time")["datetime"] for h in home.select(".dg-day__heading")]
+    assert days == ["2024-03-01", "2024-02-29"]
+    assert card_slugs(home) == [
+        "bravo-high-heat",
+        "charlie-low-heat",
+        "delta-low-heat",
+        "alpha-first-story",
+        "kilo-leap-day",
+    ]
+
+
+def test_cards_show_related_coverage_as_more_lines(valid_site: Site):
+    card = next(
+        c
+        for c in valid_site.page("topics/ai-in-finance/").select(".dg-card")
+        if "Alpha" in c.get_text()
+    )
+    lines = [li.get_text(" ", strip=True) for li in card.select(".dg-more li")]
+    assert lines == [
+        "More: Beta Wire — Beta covers the first story too",
+        "More: Gamma Post — Gamma's take on the first story",
+    ]
+    assert card.select(".dg-more a")[0]["href"] == "https://betawire.com/first"
+
+
+def test_article_page_has_everything_a_reader_needs(valid_site: Site):
+    page = valid_site.page("news/2024/03/01/alpha-first-story/")
+    title = page.select_one("h1.dg-story__title a")
+    assert title.get_text() == "Alpha: the first story"
+    assert title["href"] == "https://source.example.com/alpha-first-story"
+    assert page.select_one(".dg-card__source").get_text() == "Source Example"
+    assert page.select_one(".dg-card__logo")["src"] == "https://source.example.com/logo-50x50.jpg"
+    assert page.select_one(".dg-story time")["datetime"] == "2024-03-01T09:00:00+00:00"
+    assert page.select_one(".dg-lead").get_text() == "Excerpt of alpha-first-story."
+    note = page.select_one(".dg-note")
+    assert note.select_one("em").get_text() == "numbers"
+    assert note.select_one("a")["href"] == "https://example.org/filing"
+    topics = [(a.get_text(), a["href"]) for a in page.select(".dg-story .dg-topic")]
+    assert topics == [
+        ("AI", "../../../../../topics/ai/"),
+        ("AI in Finance", "../../../../../topics/ai-in-finance/"),
+    ]
+    related = page.select(".dg-related li")
+    assert len(related) == 2 and "Beta Wire" in related[0].get_text()
+    assert related[0].select_one("time")["datetime"] == "2024-03-01T09:00:00+00:00"
+    groups = {s.select_one("h2 a").get_text(): card_slugs(s) for s in page.select(".dg-elsewhere")}
+    assert groups["AI"] == [
+        "bravo-high-heat",
+        "charlie-low-heat",
+        "delta-low-heat",
+        "kilo-leap-day",
+        "foxtrot-non-latin",
+    ]
+    assert groups["AI in Finance"] == ["kilo-leap-day", "golf-finance"]
+    assert page.title.get_text() == "Alpha: the first story - AI News Digest"
+
+
+def test_dates_follow_the_site_time_zone(tmp_path: Path):
+    code, site = build(tmp_path, VALID, timezone="Europe/Berlin")
+    assert code == 0
+    page = site.page("news/2023/12/31/india-new-year/")
+    assert page.select_one(".dg-story time")["datetime"] == "2024-01-01T00:30:00+01:00"
+    month = site.page("archive/2024/01/")
+    assert "india-new-year" in card_slugs(month)
+    assert not (site.root / "archive" / "2023").exists()
+
+
+def test_archive_lists_months_and_month_pages_group_by_day(valid_site: Site):
+    archive = valid_site.page("archive/")
+    years = [h.get_text() for h in archive.select(".dg-year h2")]
+    assert years == ["2024", "2023"]
+    months = [(a.get_text(), a["href"]) for a in archive.select(".dg-months a")]
+    assert months[0] == ("March", "2024/03/")
+    assert months[-1] == ("December", "2023/12/")
+    march = valid_site.page("archive/2024/03/")
+    assert [h.select_one("time")["datetime"] for h in march.select(".dg-day__heading")] == [
+        "2024-03-01"
+    ]
+    assert march.select_one(".dg-pager a[rel=next]")["href"] == "../02/"
+
+
+def test_non_latin_titles_render(valid_site: Site):
+    page = valid_site.page("news/2024/02/10/foxtrot-non-latin/")
+    assert page.select_one("h1").get_text() == "微软发布新一代人工智能模型"
+
+
+def test_nav_holds_home_topics_archive_only(valid_site: Site):
+    page = valid_site.page("news/2024/03/01/alpha-first-story/")
+    tabs = [a.get_text(strip=True) for a in page.select(".md-tabs__link")]
+    assert tabs == ["Home", "Topics", "Archive"]
+    nav_links = page.select(".md-nav--primary a.md-nav__link")
+    assert len(nav_links) <= 3, "generated pages must stay out of the navigation"
+
+
+def test_internal_links_resolve_and_work_under_a_sub_path(tmp_path: Path):
+    code, site = build(tmp_path, VALID, site_url="https://owner.github.io/repo/", per_page=3)
+    assert code == 0
+    base = "https://owner.github.io/repo/"
+    checked = 0
+    for path in site.pages():
+        rel = path.relative_to(site.root).as_posix()
+        page_url = urljoin(base, rel.removesuffix("index.html"))
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        for tag, attr in (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src")):
+            for el in soup.find_all(tag):
+                ref = el.get(attr)
+                if not ref or ref.startswith(("#", "mailto:")) or el.get("rel") == ["canonical"]:
+                    continue
+                target = urljoin(page_url, ref)
+                if not target.startswith(base):
+                    assert urlsplit(target).netloc != "owner.github.io", f"{ref} in {rel}"
+                    continue
+                local = urlsplit(target).path.removeprefix("/repo/")
+                file = site.root / local
+                if local == "" or local.endswith("/"):
+                    file = file / "index.html"
+                assert file.exists(), f"{ref} in {rel} -> {target}; reproduce: {site.command}"
+                checked += 1
+    assert checked > 200
+
+
+def test_untrusted_text_is_escaped(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    file = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
+    text = file.read_text(encoding="utf-8")
+    text = text.replace('"Hotel: a general AI story"', '"Hotel <script>alert(1)</script>"')
+    file.write_text(text + "\n<script>alert(2)</script> <b onclick=x>bold</b>\n", encoding="utf-8")
+    code, site = build(tmp_path, content)
+    assert code == 0
+    page = site.page("news/2024/01/05/hotel-general/")
+    assert not [s for s in page.find_all("script") if "alert" in s.get_text()]
+    assert "<script>alert(1)</script>" in page.select_one("h1").get_text()
+    assert "<script>alert(1)</script>" in page.title.get_text()
+    assert page.select_one(".dg-note b").attrs == {}
+
+
+def test_content_errors_fail_the_build_with_file_and_line_and_keep_the_old_site(
+    tmp_path: Path, capsys
+):
+    code, site = build(tmp_path, VALID)
+    assert code == 0
+    before = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    code, _ = build(tmp_path, FIXTURES / "bad")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "2024-01-02-unknown-topic.md:7: error: unknown topic 'Mircosoft AI'" in err
+    assert "Bad_Name.md:1: error" in err
+    after = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
+
+
+def test_strict_build_fails_on_warnings(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    (content / "articles" / "2024" / "2024-06-01-naive.md").write_text(
+        '---\ntitle: "N"\npublishedDateTime: 2024-06-01 10:00:00\n'
+        'webUrl: "https://example.com/n"\ntopics: [AI]\n---\n',
+        encoding="utf-8",
+    )
+    assert build(tmp_path, content)[0] == 0
+    assert build(tmp_path, content, "--strict")[0] == 1
+
+
+def test_sample_content_builds_the_specs_pages(tmp_path: Path):
+    code, site = build(tmp_path, REPO / "content")
+    assert code == 0
+    for url in ["", "topics/", "topics/ai-in-finance/", "topics/microsoft-ai/", "archive/"]:
+        site.page(url)
+    articles = load_corpus(REPO / "content").articles
+    assert len(articles) == 4
+    for a in articles:
+        site.page(f"news/{a.date:%Y/%m/%d}/{a.slug}/")
+
+
+def test_mkdocs_build_gives_the_same_pages_as_digest_build(tmp_path: Path):
+    code, site = build(tmp_path, VALID)
+    assert code == 0
+    out = tmp_path / "mkdocs-site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(tmp_path / "a" / "mkdocs.yml"),
+            "-d",
+            str(out),
+        ],
+        check=True,
+    )
+    ours = {p.relative_to(site.root) for p in site.root.rglob("*.html")}
+    theirs = {p.relative_to(out) for p in out.rglob("*.html")}
+    assert ours == theirs
+    for rel in ours:
+        assert (site.root / rel).read_bytes() == (out / rel).read_bytes(), rel
+
+
+@pytest.mark.parametrize("name", ["index.html", "topics/index.html"])
+def test_page_size_does_not_grow_with_a_long_navigation(valid_site: Site, name: str):
+    html = (valid_site.root / name).read_text(encoding="utf-8")
+    assert len(re.findall(r"md-nav__link", html)) < 20

@@ -1,0 +1,272 @@
+"""The core without MkDocs: loading, validation and their `path:line: level: message` reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, copy_fixture
+from generator.cli import main as digest
+from generator.corpus import load_corpus
+from generator.errors import ContentError, Level
+from generator.loader import load_article
+from generator.validate import validate_article
+
+BAD = FIXTURES / "bad" / "articles"
+
+
+def problems_of(content: Path) -> set[tuple[str, int, str]]:
+    corpus = load_corpus(content)
+    return {(Path(p.path).name, p.line, p.level.value) for p in corpus.problems}
+
+
+def messages(content: Path, name: str) -> list[str]:
+    return [str(p) for p in load_corpus(content).problems if Path(p.path).name == name]
+
+
+def test_valid_fixture_has_no_problems_and_every_file_is_an_article():
+    corpus = load_corpus(FIXTURES / "valid")
+    assert corpus.problems == ()
+    assert corpus.files == len(corpus.articles) == 11
+    assert sum(a.is_draft for a in corpus.articles) == 1
+
+
+def test_seed_file_loads_unchanged_as_a_draft_with_its_related_coverage():
+    corpus = load_corpus(FIXTURES / "seed")
+    assert corpus.errors == []
+    (article,) = corpus.articles
+    assert article.is_draft
+    assert article.topics == ("AI in Finance", "AI", "Microsoft AI")
+    assert article.published == dt.datetime(2024, 2, 21, 13, 31, tzinfo=dt.UTC)
+    assert article.provider and article.provider.name == "scmp.com"
+    assert article.provider.logo and article.provider.logo.width == 50
+    (related,) = article.related
+    assert related.provider and related.provider.name == "Asia One"
+    assert related.title.startswith("Leo Wang, CEO of Duotech")
+
+
+def test_every_problem_of_the_corpus_is_reported_in_one_run_at_its_line():
+    assert problems_of(FIXTURES / "bad") == {
+        ("2024-01-01-bad-yaml.md", 4, "error"),  # the unterminated quote starts on line 4
+        ("2024-01-02-unknown-topic.md", 7, "error"),
+        ("2024-01-03-no-front-matter.md", 1, "error"),
+        ("2024-01-04-missing-keys.md", 1, "error"),  # webUrl missing: the file's first line
+        ("2024-01-04-missing-keys.md", 2, "error"),  # empty title
+        ("2024-01-05-bad-values.md", 3, "error"),  # "yesterday"
+        ("2024-01-05-bad-values.md", 4, "error"),  # ftp:// URL
+        ("2024-01-05-bad-values.md", 6, "warning"),  # topic: -> topics:
+        ("2024-01-05-bad-values.md", 7, "error"),  # quality 150
+        ("2024-01-05-bad-values.md", 8, "error"),  # published: "no"
+        ("2024-01-06-naive-date.md", 3, "warning"),
+        ("Bad_Name.md", 1, "error"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "2024-01-02-unknown-topic.md",
+            "unknown topic 'Mircosoft AI'; did you mean 'Microsoft AI'?",
+        ),
+        ("2024-01-05-bad-values.md", "unknown key 'topic'; did you mean 'topics'?"),
+        ("2024-01-01-bad-yaml.md", "invalid YAML"),
+        ("2024-01-03-no-front-matter.md", "no front matter"),
+        ("2024-01-06-naive-date.md", "no time zone; taken as UTC"),
+        ("Bad_Name.md", "must be YYYY-MM-DD-slug.md"),
+    ],
+)
+def test_messages_say_what_is_wrong(name: str, expected: str):
+    assert any(expected in m for m in messages(FIXTURES / "bad", name)), messages(
+        FIXTURES / "bad", name
+    )
+
+
+def test_naive_date_is_taken_as_utc():
+    corpus = load_corpus(FIXTURES / "bad")
+    (article,) = [a for a in corpus.articles if a.slug == "naive-date"]
+    assert article.published == dt.datetime(2024, 1, 6, 10, tzinfo=dt.UTC)
+
+
+def _variant(tmp_path: Path, transform) -> Path:
+    content = copy_fixture("valid", tmp_path)
+    file = next((content / "articles" / "2024").glob("*alpha-first-story.md"))
+    file.write_bytes(transform(file.read_bytes()))
+    return content
+
+
+def _alpha(content: Path):
+    return next(a for a in load_corpus(content).articles if a.slug == "alpha-first-story")
+
+
+def test_bom_and_crlf_files_read_exactly_like_plain_ones(tmp_path: Path):
+    plain = _alpha(FIXTURES / "valid")
+    bom = _alpha(_variant(tmp_path / "bom", lambda b: b"\xef\xbb\xbf" + b))
+    crlf = _alpha(_variant(tmp_path / "crlf", lambda b: b.replace(b"\n", b"\r\n")))
+    for other in (bom, crlf):
+        assert (other.title, other.published, other.topics, other.related, other.body) == (
+            plain.title,
+            plain.published,
+            plain.topics,
+            plain.related,
+            plain.body,
+        )
+
+
+def test_crlf_file_keeps_its_line_numbers(tmp_path: Path):
+    content = copy_fixture("bad", tmp_path)
+    file = content / "articles" / "2024-01-05-bad-values.md"
+    file.write_bytes(file.read_bytes().replace(b"\n", b"\r\n"))
+    assert ("2024-01-05-bad-values.md", 7, "error") in problems_of(content)
+
+
+def test_latin1_file_is_an_error_at_the_line_of_the_first_bad_byte(tmp_path: Path):
+    content = _variant(
+        tmp_path, lambda b: b.replace(b"Excerpt of", "Café excerpt of".encode("latin-1"))
+    )
+    (problem,) = load_corpus(content).problems
+    assert problem.level is Level.ERROR
+    assert problem.line == 4
+    assert "not valid UTF-8" in problem.message
+    assert problem.path.endswith("2024-03-01-alpha-first-story.md")
+
+
+def _one(text: str, name: str = "2024-05-01-story.md", registry=None):
+    raw = load_article(text.encode(), name, name)
+    if isinstance(raw, ContentError):
+        return None, [raw]
+    return validate_article(raw, registry)
+
+
+BASE = (
+    '---\ntitle: "T"\npublishedDateTime: 2024-05-01T10:00:00Z\n'
+    'webUrl: "https://example.com/x"\ntopics: [AI]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "fragment"),
+    [
+        ("images:\n  - url: javascript:alert(1)\n", 7, "image 'url'"),
+        ("related:\n  - title: R\n    webUrl: not-a-url\n", 8, "'webUrl' must be an absolute"),
+        ("related:\n  - webUrl: https://example.com/r\n", 7, "'title' is required"),
+        ("heat: -1\n", 6, "'heat' must be a whole number"),
+        ("provider: scmp.com\n", 6, "'provider' must be a mapping"),
+        ("originalUrl: //example.com/x\n", 6, "'originalUrl' must be an absolute"),
+        ("a: &x [1]\nb: *x\n", 6, "aliases are not allowed"),
+    ],
+)
+def test_nested_problems_point_at_their_own_line(extra: str, line: int, fragment: str):
+    article, problems = _one(BASE + extra + "---\n")
+    assert article is None
+    assert any(p.line == line and fragment in p.message for p in problems), problems
+
+
+def test_plain_date_is_midnight_utc_with_a_warning():
+    article, problems = _one(BASE.replace("2024-05-01T10:00:00Z", "2024-05-01") + "---\n")
+    assert article and article.published == dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    assert [p.level for p in problems] == [Level.WARNING]
+
+
+def test_topics_must_be_a_list_not_a_string():
+    _, problems = _one(BASE.replace("topics: [AI]", "topics: AI") + "---\n")
+    assert any("'topics' must be a list" in p.message and p.line == 5 for p in problems)
+
+
+def test_topic_names_sharing_a_slug_are_an_error_without_a_registry(tmp_path: Path):
+    for i, topic in enumerate(["AI Ethics", "AI-Ethics"]):
+        folder = tmp_path / "articles"
+        folder.mkdir(exist_ok=True)
+        (folder / f"2024-05-0{i + 1}-s{i}.md").write_text(
+            BASE.replace("[AI]", f"['{topic}']") + "---\n", encoding="utf-8"
+        )
+    corpus = load_corpus(tmp_path)
+    (error,) = corpus.errors
+    assert "/topics/ai-ethics/" in error.message and "AI Ethics" in error.message
+    assert error.path.endswith("2024-05-02-s1.md")
+
+
+def test_two_files_with_the_same_page_url_are_an_error_naming_both(tmp_path: Path):
+    for folder in ("a", "b"):
+        (tmp_path / "articles" / folder).mkdir(parents=True)
+        (tmp_path / "articles" / folder / "2024-05-01-same.md").write_text(
+            BASE + "---\n", encoding="utf-8"
+        )
+    (error,) = load_corpus(tmp_path).errors
+    assert error.path.endswith("b/2024-05-01-same.md")
+    assert "a/2024-05-01-same.md" in error.message
+
+
+def test_registry_slug_collision_and_bad_entries_are_errors(tmp_path: Path):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "topics.yml").write_text(
+        "- name: AI Ethics\n  description: x\n- name: AI-Ethics\n- name: ''\n", encoding="utf-8"
+    )
+    found = {(p.line, p.message.split(";")[0]) for p in load_corpus(tmp_path).errors}
+    assert (3, "topic 'AI-Ethics' has the slug 'ai-ethics' of topic 'AI Ethics' (line 1)") in found
+    assert any(line == 4 for line, _ in found)
+
+
+def test_check_command_prints_path_line_level_message_and_exits_1(capsys):
+    code = digest(["check", "--content", str(FIXTURES / "bad")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert any(
+        line.endswith(
+            "2024-01-02-unknown-topic.md:7: error: unknown topic 'Mircosoft AI'; "
+            "did you mean 'Microsoft AI'?"
+        )
+        for line in out
+    ), out
+    assert len(out) == 12
+
+
+def test_check_of_named_files_reports_only_those(capsys):
+    path = str(BAD / "2024-01-06-naive-date.md")
+    assert digest(["check", "--content", str(FIXTURES / "bad"), path]) == 0
+    assert digest(["check", "--strict", "--content", str(FIXTURES / "bad"), path]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out and all("2024-01-06-naive-date.md:3: warning" in line for line in out)
+
+
+def test_check_passes_on_the_sample_content_and_the_valid_fixture():
+    assert digest(["check", "--content", str(FIXTURES / "valid")]) == 0
+    assert digest(["check", "--content", str(FIXTURES.parents[1] / "content")]) == 0
+
+
+def test_new_writes_a_file_that_passes_check(tmp_path: Path, capsys):
+    content = copy_fixture("valid", tmp_path)
+    argv = [
+        "new",
+        "--title",
+        "Ünïcode: a new story",
+        "--url",
+        "https://example.com/n",
+        "--topic",
+        "AI",
+        "--date",
+        "2024-06-01T08:00:00Z",
+        "--content",
+        str(content),
+    ]
+    assert digest(argv) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path.name == "2024-06-01-unicode-a-new-story.md"
+    assert path.parent.name == "2024"
+    assert digest(["check", "--strict", "--content", str(content)]) == 0
+    assert digest(argv) == 1, "a second run must refuse to overwrite the file"
+    bad = [
+        "new",
+        "--title",
+        "X",
+        "--url",
+        "https://example.com/y",
+        "--topic",
+        "ai in financ",
+        "--content",
+        str(content),
+    ]
+    assert digest(bad) == 1
+    assert "did you mean 'AI in Finance'?" in capsys.readouterr().err
