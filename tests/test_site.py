@@ -300,7 +300,7 @@ def test_mkdocs_build_gives_the_same_pages_as_digest_build(tmp_path: Path):
             "build",
             "-q",
             "-f",
-            str(tmp_path / "a" / "mkdocs.yml"),
+            str(tmp_path / "mkdocs.yml"),
             "-d",
             str(out),
         ],
