@@ -13,3 +13,5 @@ class DigestConfig(base.Config):
     topic_stories = c.Type(int, default=5)
     timezone = c.Type(str, default="UTC")
     drafts = c.Type(bool, default=False)
+    feed_limit = c.Type(int, default=50)
+    daily_days = c.Type(int, default=30)

@@ -122,6 +122,8 @@ class GeneratedPage:
     template: str
     context: dict[str, Any] = field(repr=False)
     in_nav: bool = False
+    # The topics a page is about, so an adapter can point readers at their feeds.
+    topics: tuple[str, ...] = ()
 
     @property
     def src_uri(self) -> str:
@@ -268,6 +270,7 @@ def _topic_pages(
                 "days": cards.days(chunk),
                 "pager": pager(entry.topic.slug, number, len(chunks)),
             },
+            topics=(entry.topic.name,),
         )
 
 
@@ -322,4 +325,5 @@ def _article_page(
             "note": render_note(article.body),
             "elsewhere": elsewhere,
         },
+        topics=article.topics,
     )

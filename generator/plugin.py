@@ -24,7 +24,15 @@ from mkdocs.structure.pages import Page
 
 from generator.config import DigestConfig
 from generator.corpus import load_corpus
-from generator.index import build_index
+from generator.feeds import (
+    FeedLink,
+    FeedSettings,
+    FeedSite,
+    build_feeds,
+    site_feed_links,
+    topic_feed_links,
+)
+from generator.index import Digest, build_index
 from generator.pages import GeneratedPage, PageSettings, build_pages
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -32,6 +40,9 @@ log = logging.getLogger("mkdocs.plugins.digest")
 # `digest build --drafts` and `digest serve --drafts` reach the plugin through this,
 # since `mkdocs serve` reloads the config from the file on every rebuild.
 DRAFTS_ENV = "DIGEST_DRAFTS"
+# MkDocs dates the sitemap (and its gzip header) from this; the newest story's
+# time makes the whole site a function of its content.
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -40,11 +51,25 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def __init__(self) -> None:
         self.pages: dict[str, GeneratedPage] = {}
         self.content_dir: Path | None = None
+        self.feed_site: FeedSite | None = None
+        self.topic_feeds: dict[str, list[FeedLink]] = {}
+        self._saved_epoch: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         self.pages = {}
+        self.topic_feeds = {}
+        if not config.site_url:
+            raise PluginError(
+                "digest: set 'site_url' in mkdocs.yml (e.g. https://owner.github.io/repo/); "
+                "feeds need absolute links"
+            )
+        self.feed_site = FeedSite(
+            title=config.site_name,
+            description=config.site_description or "",
+            url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
+        )
         if not config.use_directory_urls:
             raise PluginError("digest: the site's URLs need 'use_directory_urls: true'")
         self.content_dir = Path(config.docs_dir)
@@ -94,6 +119,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                     inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
                 )
             )
+        assert self.feed_site is not None
+        feeds = build_feeds(
+            digest,
+            self.feed_site,
+            FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days),
+        )
+        for path, data in feeds.items():
+            files.append(File.generated(config, path, content=data))
+        self.topic_feeds = {
+            t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
+        }
+        self._date_build(digest)
         log.info(
             "digest: %d stories read, %d shown, %d drafts, %d topics",
             corpus.files,
@@ -102,6 +139,30 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             len(digest.topics),
         )
         return files
+
+    def _date_build(self, digest: Digest) -> None:
+        """Date MkDocs' own outputs (the sitemap) by the newest story, for the build's length.
+
+        A SOURCE_DATE_EPOCH the user set is theirs to keep.
+        """
+        self._saved_epoch = os.environ.get(EPOCH_ENV)
+        if self._saved_epoch is None:
+            newest = digest.articles[0].published if digest.articles else None
+            os.environ[EPOCH_ENV] = str(int(newest.timestamp())) if newest else "0"
+
+    def _restore_epoch(self) -> None:
+        if self._saved_epoch is None:
+            os.environ.pop(EPOCH_ENV, None)
+        else:
+            os.environ[EPOCH_ENV] = self._saved_epoch
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self._restore_epoch()
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.config.enabled:
+            self._restore_epoch()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         generated = self.pages.get(page.file.src_uri)
@@ -118,5 +179,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
+            assert self.feed_site is not None
+            topic_feeds = [link for name in generated.topics for link in self.topic_feeds[name]]
             context["digest"] = generated.context
+            context["digest_site_feeds"] = site_feed_links(self.feed_site)
+            context["digest_topic_feeds"] = topic_feeds
         return context

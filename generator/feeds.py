@@ -1,0 +1,317 @@
+"""Pure: the index in, every feed file out as bytes (RSS 2.0, Atom 1.0, the daily RSS, OPML).
+
+Feeds are read by programs that remember what they saw, so each item's
+identity is the story's permalink here (never the build, never the original
+URL, which the curator may correct), and every date comes from the stories
+themselves: the same content always gives byte-identical files, and a rebuild
+never makes readers see old stories as new. Nothing here writes files or
+knows MkDocs; the adapter writes the bytes where the paths say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from generator.article import Article, RelatedLink
+from generator.index import Digest, group_by_day
+from generator.markup import render_note
+from generator.pages import HOME_URL, TOPICS_URL, article_url, long_date, month_url, topic_url
+from generator.topics import Topic
+
+SITE_RSS = "feed.xml"
+SITE_ATOM = "atom.xml"
+TOPIC_RSS = "topics/{slug}/feed.xml"
+TOPIC_ATOM = "topics/{slug}/atom.xml"
+DAILY_RSS = "daily.xml"
+OPML = "feeds.opml"
+
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+# A fixed name: feedgen's default carries its own version, which would make the
+# bytes depend on what happens to be installed.
+GENERATOR = "news-digest"
+# The date of a feed with nothing in it from a digest with nothing in it:
+# any clock reading would break byte-identical rebuilds.
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class FeedSite:
+    """What every feed says about the site; `url` is where the site is served, ending in `/`."""
+
+    title: str
+    description: str
+    url: str
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        # Feeds are read away from the site, so every URL in them must be
+        # absolute; urljoin drops the last path segment of a URL without a
+        # trailing slash, which would lose a project site's `/repo/` prefix.
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"feed site url must be an absolute http(s) URL, not {self.url!r}")
+        if not self.url.endswith("/"):
+            raise ValueError(f"feed site url must end with '/', not {self.url!r}")
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a site-relative path like `topics/ai/feed.xml`."""
+        return urljoin(self.url, path)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    limit: int = 50
+    daily_days: int = 30
+
+
+class FeedLink(NamedTuple):
+    """One feed as a page's `<link rel="alternate">` and the OPML list name it.
+
+    `path` is the feed and `page` the HTML page it follows, both site-relative
+    like page URLs, so the adapter can make them relative to each page.
+    """
+
+    path: str
+    type: str
+    title: str
+    page: str
+
+
+@dataclass(frozen=True)
+class _Channel:
+    title: str
+    description: str
+    page: str
+    rss: str
+    atom: str
+
+
+def site_feed_links(site: FeedSite) -> list[FeedLink]:
+    """The site-wide feeds: RSS, Atom and the daily digest, in that order."""
+    return [
+        FeedLink(SITE_RSS, RSS_TYPE, f"{site.title} (RSS)", HOME_URL),
+        FeedLink(SITE_ATOM, ATOM_TYPE, f"{site.title} (Atom)", HOME_URL),
+        FeedLink(DAILY_RSS, RSS_TYPE, _daily_title(site), HOME_URL),
+    ]
+
+
+def topic_feed_links(topic: Topic, site: FeedSite) -> list[FeedLink]:
+    """A topic's RSS and Atom feeds, for its pages' `<head>` and the OPML list."""
+    channel = _topic_channel(topic, site)
+    return [
+        FeedLink(channel.rss, RSS_TYPE, f"{channel.title} (RSS)", channel.page),
+        FeedLink(channel.atom, ATOM_TYPE, f"{channel.title} (Atom)", channel.page),
+    ]
+
+
+def build_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> dict[str, bytes]:
+    """Site-relative path -> file bytes, for every feed of the site."""
+    entries = _Entries(site)
+    fallback = digest.articles[0].published if digest.articles else EPOCH
+    home = _Channel(
+        site.title,
+        site.description or f"The latest stories from {site.title}",
+        HOME_URL,
+        SITE_RSS,
+        SITE_ATOM,
+    )
+    channels = [(home, digest.articles)]
+    channels += [(_topic_channel(t.topic, site), t.articles) for t in digest.topics]
+    feeds: dict[str, bytes] = {}
+    for channel, articles in channels:
+        shown = [entries(a) for a in articles[: settings.limit]]
+        updated = articles[0].published if articles else fallback
+        about = (site, channel.title, channel.description, channel.page)
+        rss = _generator(*about, channel.rss, RSS_TYPE)
+        atom = _generator(*about, channel.atom, ATOM_TYPE)
+        feeds[channel.rss] = _with_entries(rss, shown, updated).rss_str(pretty=True)
+        feeds[channel.atom] = _with_entries(atom, shown, updated).atom_str(pretty=True)
+    feeds[DAILY_RSS] = _daily(digest, site, settings.daily_days, fallback)
+    feeds[OPML] = _opml(digest, site)
+    return feeds
+
+
+def _topic_channel(topic: Topic, site: FeedSite) -> _Channel:
+    return _Channel(
+        f"{topic.name} — {site.title}",
+        topic.description or f"Stories about {topic.name} from {site.title}",
+        topic_url(topic.slug),
+        TOPIC_RSS.format(slug=topic.slug),
+        TOPIC_ATOM.format(slug=topic.slug),
+    )
+
+
+def _daily_title(site: FeedSite) -> str:
+    return f"{site.title} — daily"
+
+
+def _generator(
+    site: FeedSite, title: str, description: str, page: str, path: str, mime: str
+) -> FeedGenerator:
+    """A feed's channel; `path` is the file itself, whose URL is also its Atom id."""
+    fg = FeedGenerator()
+    # RSS authors must be e-mail addresses; a story's source goes in dc:creator.
+    fg.load_extension("dc", atom=False)
+    fg.id(site.absolute(path))
+    fg.title(title)
+    fg.description(description)
+    fg.language(site.language)
+    fg.generator(GENERATOR)
+    # Atom needs an author for every entry; a story without a source is the site's.
+    fg.author(name=site.title)
+    fg.link(href=site.absolute(path), rel="self", type=mime)
+    # Last, because feedgen makes the last link() the RSS channel <link>.
+    fg.link(href=site.absolute(page), rel="alternate", type="text/html")
+    return fg
+
+
+def _with_entries(
+    fg: FeedGenerator, entries: Iterable[FeedEntry], updated: dt.datetime
+) -> FeedGenerator:
+    """Add newest-first entries and date the feed by its newest story, never by the clock."""
+    for entry in entries:
+        # add_entry() prepends by default, which would turn newest-first upside down.
+        fg.add_entry(entry, order="append")
+    fg.updated(updated)
+    fg.pubDate(updated)
+    return fg
+
+
+class _Entries:
+    """Builds each story's feed entry once, however many feeds carry it.
+
+    feedgen renders an entry afresh for every feed it is serialised in, so one
+    entry object can be shared by the site feeds and all of its topics' feeds.
+    """
+
+    def __init__(self, site: FeedSite):
+        self.site = site
+        self.scheme = site.absolute(TOPICS_URL)
+        self._entries: dict[int, FeedEntry] = {}
+
+    def __call__(self, article: Article) -> FeedEntry:
+        entry = self._entries.get(id(article))
+        if entry is None:
+            entry = self._entries[id(article)] = self._make(article)
+        return entry
+
+    def _make(self, a: Article) -> FeedEntry:
+        permalink = self.site.absolute(article_url(a))
+        entry = FeedEntry()
+        entry.load_extension("dc", atom=False)
+        entry.guid(permalink, permalink=True)
+        entry.title(a.title)
+        entry.link(href=a.web_url, rel="alternate")
+        entry.published(a.published)
+        entry.updated(a.published)
+        if a.provider is not None:
+            entry.author(name=a.provider.name)
+            entry.dc.dc_creator(a.provider.name)
+        if a.topics:
+            entry.category([{"term": name, "scheme": self.scheme} for name in a.topics])
+        if a.excerpt:
+            # Also the RSS <description>; both are HTML, so the excerpt's own
+            # `<` and `&` are escaped here and then once more by lxml as XML.
+            entry.summary(escape(a.excerpt, quote=False), type="html")
+        entry.content(self._content(a, permalink), type="html")
+        return entry
+
+    def _content(self, a: Article, permalink: str) -> str:
+        """The story as a reader sees it here: excerpt, note, other coverage, a way back."""
+        parts = [f"<p>{escape(a.excerpt, quote=False)}</p>"] if a.excerpt else []
+        note = render_note(a.body)
+        if note:
+            parts.append(note)
+        if a.related:
+            parts.append("<p>More coverage:</p>")
+            parts.append(_list(map(_related_line, a.related)))
+        site = escape(self.site.title, quote=False)
+        parts.append(f'<p><a href="{escape(permalink)}">Read on {site}</a></p>')
+        return "\n".join(parts)
+
+
+def _related_line(link: RelatedLink) -> str:
+    line = f'<a href="{escape(link.web_url)}">{escape(link.title, quote=False)}</a>'
+    return f"{line} ({escape(link.provider.name, quote=False)})" if link.provider else line
+
+
+def _list(lines: Iterable[str]) -> str:
+    return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+
+
+def _daily(digest: Digest, site: FeedSite, days: int, fallback: dt.datetime) -> bytes:
+    """One item per local day that has stories, the newest `days` of them.
+
+    Counted in days with stories rather than calendar days before "now", so
+    the file depends on the content alone.
+    """
+    groups = group_by_day(digest.articles, digest.tz)[:days]
+    fg = _generator(
+        site,
+        _daily_title(site),
+        f"Every story of the day from {site.title}, one item a day",
+        HOME_URL,
+        DAILY_RSS,
+        RSS_TYPE,
+    )
+    entries = [_day_entry(day, stories, site) for day, stories in groups]
+    return _with_entries(fg, entries, groups[0][1][0].published if groups else fallback).rss_str(
+        pretty=True
+    )
+
+
+def _day_entry(day: dt.date, stories: Sequence[Article], site: FeedSite) -> FeedEntry:
+    url = f"{site.absolute(month_url(day.year, day.month))}#{day.isoformat()}"
+    entry = FeedEntry()
+    entry.guid(url, permalink=True)
+    entry.title(f"{site.title} — {long_date(day)}")
+    entry.link(href=url, rel="alternate")
+    entry.published(stories[0].published)
+    entry.updated(stories[0].published)
+    entry.content(_list(_day_line(a, site) for a in stories), type="html")
+    return entry
+
+
+def _day_line(a: Article, site: FeedSite) -> str:
+    line = f'<a href="{escape(site.absolute(article_url(a)))}">{escape(a.title, quote=False)}</a>'
+    if a.provider is not None:
+        line += f" — {escape(a.provider.name, quote=False)}"
+    return f'{line} (<a href="{escape(a.web_url)}">original</a>)'
+
+
+def _opml(digest: Digest, site: FeedSite) -> bytes:
+    """Every feed in one subscription list, topics grouped under one outline."""
+    opml = etree.Element("opml", version="2.0")
+    head = etree.SubElement(opml, "head")
+    etree.SubElement(head, "title").text = site.title
+    body = etree.SubElement(opml, "body")
+    for link in site_feed_links(site):
+        _outline(body, link, site)
+    if digest.topics:
+        group = etree.SubElement(body, "outline", text="Topics", title="Topics")
+        for entry in digest.topics:
+            for link in topic_feed_links(entry.topic, site):
+                _outline(group, link, site)
+    return etree.tostring(opml, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+
+
+def _outline(parent: etree._Element, link: FeedLink, site: FeedSite) -> None:
+    etree.SubElement(
+        parent,
+        "outline",
+        type="rss",
+        text=link.title,
+        title=link.title,
+        xmlUrl=site.absolute(link.path),
+        htmlUrl=site.absolute(link.page),
+    )

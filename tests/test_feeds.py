@@ -1,0 +1,484 @@
+"""Feeds from the core alone: a 600-story corpus in, RSS / Atom / daily / OPML bytes out.
+
+Every feed is parsed back (feedparser, lxml), every Atom feed is validated
+against the RELAX NG schema of RFC 4287, and every RSS feed against the rules
+a feed validator applies. A failure names the feed path; reproduce the corpus
+with `python3 ../shared/corpus/make_corpus.py 600 /tmp/c/articles --seed 3` and
+build it with `build()` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import feedparser
+import lxml.html
+import pytest
+import rnc2rng
+from lxml import etree
+
+from generator.article import Article, Provider, RelatedLink
+from generator.corpus import load_corpus
+from generator.feeds import (
+    FeedSettings,
+    FeedSite,
+    build_feeds,
+    site_feed_links,
+    topic_feed_links,
+)
+from generator.index import Digest, build_index, group_by_day
+from generator.pages import article_url
+from generator.topics import Topic
+
+MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "make_corpus.py"
+ATOM_RNC = Path(__file__).resolve().parent / "schemas" / "atom.rnc"
+SITE = FeedSite("AI News Digest", "Curated AI news", "https://owner.github.io/repo/")
+SETTINGS = FeedSettings()
+UTC = ZoneInfo("UTC")
+
+NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+A = "{http://www.w3.org/2005/Atom}"
+RFC822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$"
+)
+
+
+@dataclass
+class Built:
+    drafts: frozenset[str]
+    digest: Digest
+    feeds: dict[str, bytes]
+    again: dict[str, bytes]
+    reproduce: str
+
+    def channels(self) -> list[tuple[str, str, tuple[Article, ...]]]:
+        """(RSS path, Atom path, stories) for the site and for every topic."""
+        out = [("feed.xml", "atom.xml", self.digest.articles)]
+        for entry in self.digest.topics:
+            rss, atom = (link.path for link in topic_feed_links(entry.topic, SITE))
+            out.append((rss, atom, entry.articles))
+        return out
+
+
+def build(corpus_dir: Path) -> tuple[Digest, dict[str, bytes]]:
+    corpus = load_corpus(corpus_dir)
+    assert corpus.errors == [], corpus.errors[:3]
+    digest = build_index(corpus.articles, corpus.topics, UTC)
+    return digest, build_feeds(digest, SITE, SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """600 stories (about 3% drafts), built twice from two separate loads."""
+    assert MAKE_CORPUS.is_file(), f"corpus generator missing: expected {MAKE_CORPUS}"
+    folder = tmp_path_factory.mktemp("corpus")
+    command = [sys.executable, str(MAKE_CORPUS), "600", str(folder / "articles"), "--seed", "3"]
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    drafts = frozenset(
+        SITE.absolute(article_url(a)) for a in load_corpus(folder).articles if a.is_draft
+    )
+    digest, feeds = build(folder)
+    _, again = build(folder)
+    return Built(drafts, digest, feeds, again, " ".join(command[1:]))
+
+
+@pytest.fixture(scope="module")
+def atom_schema() -> etree.RelaxNG:
+    """RFC 4287 Appendix B, converted from RELAX NG Compact syntax at test time.
+
+    rnc2rng 2.7 turns the RNC's `namespace local = ""` into an `xmlns:local=""`
+    attribute, which XML namespaces forbid (a prefix cannot be bound to no
+    namespace), so lxml refuses the document. The prefix is declared but never
+    used: `local:*` is written out as `<nsName ns=""/>`. Dropping only that
+    declaration leaves every pattern of the schema as the RFC wrote it.
+    """
+    rng = rnc2rng.dumps(rnc2rng.loads(ATOM_RNC.read_text(encoding="utf-8")))
+    assert rng.count("local") == 1 and 'xmlns:local=""' in rng, "rnc2rng output changed"
+    rng = rng.replace('xmlns:local=""', "")
+    return etree.RelaxNG(etree.fromstring(rng.encode("utf-8")))
+
+
+def permalink(article: Article) -> str:
+    return SITE.absolute(article_url(article))
+
+
+def rss_items(xml: bytes) -> list[etree._Element]:
+    return etree.fromstring(xml).findall("channel/item")
+
+
+def atom_entries(xml: bytes) -> list[etree._Element]:
+    return etree.fromstring(xml).findall(f"{A}entry")
+
+
+# --- which files, and that they are reproducible -------------------------------------------
+
+
+def test_every_site_and_topic_feed_is_built(built: Built):
+    expected = {"feed.xml", "atom.xml", "daily.xml", "feeds.opml"}
+    for entry in built.digest.topics:
+        slug = entry.topic.slug
+        expected |= {f"topics/{slug}/feed.xml", f"topics/{slug}/atom.xml"}
+    assert set(built.feeds) == expected
+    assert len(built.digest.topics) == 60
+
+
+def test_link_helpers_name_built_feeds(built: Built):
+    paths = [link.path for link in site_feed_links(SITE)]
+    for entry in built.digest.topics:
+        paths += [link.path for link in topic_feed_links(entry.topic, SITE)]
+    assert set(paths) == set(built.feeds) - {"feeds.opml"}
+    assert [link.type for link in site_feed_links(SITE)] == [
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rss+xml",
+    ]
+
+
+def test_two_builds_are_byte_identical(built: Built):
+    changed = [path for path in built.feeds if built.feeds[path] != built.again[path]]
+    assert changed == [], f"differ between two builds of {built.reproduce}: {changed[:5]}"
+
+
+def test_guids_are_stable_across_builds(built: Built):
+    for rss, atom, _ in built.channels():
+        first = [i.findtext("guid") for i in rss_items(built.feeds[rss])]
+        assert first == [i.findtext("guid") for i in rss_items(built.again[rss])], rss
+        ids = [e.findtext(f"{A}id") for e in atom_entries(built.feeds[atom])]
+        assert ids == [e.findtext(f"{A}id") for e in atom_entries(built.again[atom])], atom
+
+
+# --- what the items are --------------------------------------------------------------------
+
+
+def test_feedparser_reads_every_feed_without_complaint(built: Built):
+    for path, data in built.feeds.items():
+        if path.endswith(".opml"):
+            continue
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+        assert parsed.version in ("rss20", "atom10"), path
+
+
+def test_items_are_the_newest_stories_newest_first_without_drafts(built: Built):
+    assert built.drafts, "the corpus should hold drafts"
+    for rss, atom, stories in built.channels():
+        expected = [permalink(a) for a in stories[: SETTINGS.limit]]
+        for path in (rss, atom):
+            entries = feedparser.parse(built.feeds[path]).entries
+            assert len(entries) == min(SETTINGS.limit, len(stories)), path
+            assert [e.id for e in entries] == expected, path
+            times = [
+                dt.datetime(*e.published_parsed[:6], tzinfo=dt.UTC).timestamp() for e in entries
+            ]
+            assert times == sorted(times, reverse=True), f"{path} is not newest first"
+            assert not built.drafts & {e.id for e in entries}, f"{path} carries a draft"
+            assert [e.link for e in entries] == [a.web_url for a in stories[: SETTINGS.limit]]
+
+
+def test_site_feeds_are_full_and_unique(built: Built):
+    assert len(built.digest.articles) > SETTINGS.limit
+    for path in ("feed.xml", "atom.xml"):
+        ids = [e.id for e in feedparser.parse(built.feeds[path]).entries]
+        assert len(ids) == SETTINGS.limit
+        assert len(set(ids)) == len(ids)
+    for rss, atom, _ in built.channels():
+        guids = [i.findtext("guid") for i in rss_items(built.feeds[rss])]
+        assert len(set(guids)) == len(guids), rss
+        ids = [e.findtext(f"{A}id") for e in atom_entries(built.feeds[atom])]
+        assert len(set(ids)) == len(ids), atom
+
+
+def test_feed_date_is_its_newest_item_date(built: Built):
+    newest_anywhere = built.digest.articles[0].published
+    for rss, atom, stories in built.channels():
+        expected = stories[0].published if stories else newest_anywhere
+        channel = etree.fromstring(built.feeds[rss]).find("channel")
+        for tag in ("lastBuildDate", "pubDate"):
+            assert parsedate_to_datetime(channel.findtext(tag)) == expected, f"{rss} {tag}"
+        items = channel.findall("item")
+        if items:
+            assert channel.findtext("lastBuildDate") == items[0].findtext("pubDate")
+        feed = etree.fromstring(built.feeds[atom])
+        assert dt.datetime.fromisoformat(feed.findtext(f"{A}updated")) == expected, atom
+
+
+def test_story_with_three_topics_is_in_each_topic_feed(built: Built):
+    story = next(a for a in built.digest.articles[:100] if len(a.topics) == 3)
+    for name in story.topics:
+        for link in topic_feed_links(built.digest.by_topic[name].topic, SITE):
+            ids = {e.id for e in feedparser.parse(built.feeds[link.path]).entries}
+            assert permalink(story) in ids, f"{story.path} missing from {link.path}"
+
+
+def test_items_carry_source_topics_and_content(built: Built):
+    by_link = {permalink(a): a for a in built.digest.articles}
+    for item in rss_items(built.feeds["feed.xml"]):
+        story = by_link[item.findtext("guid")]
+        assert item.find("guid").get("isPermaLink") == "true"
+        assert [c.text for c in item.findall("category")] == list(story.topics)
+        content = lxml.html.fragment_fromstring(
+            item.findtext("content:encoded", namespaces=NS), create_parent="div"
+        )
+        hrefs = content.xpath(".//a/@href")
+        # Links of the curator's note come first, then the related coverage, then the way back.
+        assert hrefs[-1] == permalink(story)
+        assert hrefs[len(hrefs) - 1 - len(story.related) : -1] == [r.web_url for r in story.related]
+        if story.excerpt:
+            assert unescape(item.findtext("description")) == story.excerpt
+    for entry in atom_entries(built.feeds["atom.xml"]):
+        story = by_link[entry.findtext(f"{A}id")]
+        assert entry.findtext(f"{A}published") == entry.findtext(f"{A}updated")
+        assert entry.findtext(f"{A}author/{A}name") == story.provider.name
+        assert entry.find(f"{A}content").get("type") == "html"
+
+
+def test_urls_keep_the_sites_sub_path(built: Built):
+    for rss, atom, _ in built.channels():
+        channel = etree.fromstring(built.feeds[rss]).find("channel")
+        assert channel.findtext("link").startswith(SITE.url), rss
+        for guid in channel.findall("item/guid"):
+            assert guid.text.startswith("https://owner.github.io/repo/news/"), rss
+        feed = etree.fromstring(built.feeds[atom])
+        assert feed.findtext(f"{A}id") == SITE.url + atom
+        for entry in feed.findall(f"{A}entry"):
+            assert entry.findtext(f"{A}id").startswith("https://owner.github.io/repo/news/")
+
+
+# --- Atom: the RFC 4287 schema -------------------------------------------------------------
+
+
+def test_every_atom_feed_is_valid_rfc4287(built: Built, atom_schema: etree.RelaxNG):
+    for _, atom, _ in built.channels():
+        doc = etree.fromstring(built.feeds[atom])
+        assert atom_schema.validate(doc), f"{atom}: {atom_schema.error_log}"
+        assert_atom_schematron_rules(doc, atom)
+        (self_link,) = doc.findall(f"{A}link[@rel='self']")
+        assert self_link.get("href") == doc.findtext(f"{A}id") == SITE.absolute(atom)
+
+
+def assert_atom_schematron_rules(feed: etree._Element, where: str) -> None:
+    """The two `s:rule`s of Appendix B, which lxml's RELAX NG leaves out as annotations."""
+    entries = feed.findall(f"{A}entry")
+    assert feed.find(f"{A}author") is not None or all(
+        e.find(f"{A}author") is not None for e in entries
+    ), f"{where}: an entry has no author and the feed has none"
+    for entry in entries:
+        links = entry.xpath("atom:link[@rel='alternate' or not(@rel)]", namespaces=NS)
+        assert links or entry.find(f"{A}content") is not None, where
+
+
+def test_schema_rejects_a_feed_without_id(built: Built, atom_schema: etree.RelaxNG):
+    """The converted schema really validates: drop a required element and it fails."""
+    doc = etree.fromstring(built.feeds["atom.xml"])
+    doc.remove(doc.find(f"{A}id"))
+    assert not atom_schema.validate(doc)
+
+
+# --- RSS 2.0: what a validator checks -----------------------------------------------------
+
+
+def assert_rfc822(value: str | None, where: str) -> dt.datetime:
+    assert value and RFC822.match(value), f"{where}: not an RFC 822 date: {value!r}"
+    return parsedate_to_datetime(value)
+
+
+def assert_absolute_http(url: str | None, where: str) -> None:
+    parts = urlsplit(url or "")
+    assert parts.scheme in ("http", "https") and parts.netloc, f"{where}: {url!r}"
+
+
+def assert_valid_rss(data: bytes, path: str, providers: dict[str, Provider | None]) -> None:
+    root = etree.fromstring(data)
+    assert root.tag == "rss" and root.get("version") == "2.0", path
+    channel = root.find("channel")
+    for tag in ("title", "link", "description"):
+        assert (channel.findtext(tag) or "").strip(), f"{path}: channel has no {tag}"
+    assert_absolute_http(channel.findtext("link"), f"{path} channel link")
+    assert_rfc822(channel.findtext("lastBuildDate"), f"{path} lastBuildDate")
+    assert_rfc822(channel.findtext("pubDate"), f"{path} pubDate")
+    selfs = channel.findall("atom:link[@rel='self']", namespaces=NS)
+    assert [s.get("href") for s in selfs] == [SITE.absolute(path)], path
+    for item in channel.findall("item"):
+        guid = item.findtext("guid")
+        where = f"{path} item {guid}"
+        assert item.findtext("title") or item.findtext("description"), where
+        assert_absolute_http(item.findtext("link"), where)
+        assert guid, f"{path}: item without guid"
+        assert_rfc822(item.findtext("pubDate"), where)
+        if guid in providers:
+            provider = providers[guid]
+            creators = [c.text for c in item.findall("dc:creator", namespaces=NS)]
+            assert creators == ([provider.name] if provider else []), where
+            assert item.find("author") is None, f"{where}: RSS <author> needs an e-mail"
+
+
+def test_every_rss_feed_passes_rss_rules(built: Built):
+    providers = {permalink(a): a.provider for a in built.digest.articles}
+    for rss, _, _ in built.channels():
+        assert_valid_rss(built.feeds[rss], rss, providers)
+    assert_valid_rss(built.feeds["daily.xml"], "daily.xml", providers)
+
+
+# --- daily.xml and feeds.opml --------------------------------------------------------------
+
+
+def test_daily_has_one_item_per_day_with_that_days_stories(built: Built):
+    days = group_by_day(built.digest.articles, built.digest.tz)
+    items = rss_items(built.feeds["daily.xml"])
+    assert len(items) == min(SETTINGS.daily_days, len(days))
+    for item, (day, stories) in zip(items, days, strict=False):
+        url = f"https://owner.github.io/repo/archive/{day:%Y}/{day:%m}/#{day.isoformat()}"
+        assert item.findtext("link") == item.findtext("guid") == url
+        assert day.strftime("%B") in item.findtext("title")
+        assert item.findtext("title").startswith(f"{SITE.title} — ")
+        assert parsedate_to_datetime(item.findtext("pubDate")) == stories[0].published
+        listed = lxml.html.fragment_fromstring(item.findtext("description"), create_parent="div")
+        here = [h for h in listed.xpath(".//a/@href") if h.startswith(SITE.url)]
+        assert here == [permalink(a) for a in stories], f"daily.xml {day}"
+
+
+def test_daily_counts_days_with_stories_not_calendar_days():
+    """Stories months apart still fill the daily feed: "now" plays no part."""
+    stories = [story(f"s{i}", dt.datetime(2020 + i, 1, 1, 12, tzinfo=dt.UTC)) for i in range(3)]
+    digest = build_index(stories, {"AI": Topic("AI", "ai")}, UTC)
+    feeds = build_feeds(digest, SITE, FeedSettings(daily_days=2))
+    titles = [i.findtext("title") for i in rss_items(feeds["daily.xml"])]
+    assert titles == [
+        f"{SITE.title} — Saturday, 1 January 2022",
+        f"{SITE.title} — Friday, 1 January 2021",
+    ]
+
+
+def test_opml_lists_every_feed(built: Built):
+    root = etree.fromstring(built.feeds["feeds.opml"])
+    assert root.get("version") == "2.0"
+    assert root.findtext("head/title") == SITE.title
+    feeds = root.xpath("//outline[@xmlUrl]")
+    assert len(feeds) == 2 + 1 + 2 * len(built.digest.topics)
+    assert all(o.get("type") == "rss" and o.get("text") for o in feeds)
+    urls = [o.get("xmlUrl") for o in feeds]
+    for url in urls:
+        assert_absolute_http(url, "feeds.opml")
+        assert url.startswith(SITE.url) and url[len(SITE.url) :] in built.feeds, url
+    assert len(set(urls)) == len(urls)
+    (topics,) = root.xpath("/opml/body/outline[@text='Topics']")
+    assert len(topics) == 2 * len(built.digest.topics)
+
+
+# --- edge cases on small digests -----------------------------------------------------------
+
+
+def story(slug: str, when: dt.datetime, **fields: object) -> Article:
+    values: dict[str, object] = {
+        "path": f"articles/{when:%Y-%m-%d}-{slug}.md",
+        "slug": slug,
+        "date": when.date(),
+        "title": slug,
+        "published": when,
+        "web_url": f"https://example.com/{slug}",
+        "topics": ("AI",),
+        "provider": Provider("Example", "example.com"),
+    }
+    return Article(**{**values, **fields})
+
+
+HOSTILE = "<script>alert(1)</script> & Co"
+
+
+def test_content_is_escaped_never_live_markup():
+    article = story(
+        "hostile",
+        dt.datetime(2024, 2, 21, 13, 31, tzinfo=dt.UTC),
+        title=HOSTILE,
+        excerpt=HOSTILE,
+        body=f"A note {HOSTILE}\n\n<script>alert(2)</script>",
+        provider=Provider("A & B <i>", "ab.example"),
+        related=(RelatedLink(HOSTILE, "https://example.org/x?a=1&b=2"),),
+    )
+    digest = build_index([article], {"AI": Topic("AI", "ai")}, UTC)
+    feeds = build_feeds(digest, SITE, SETTINGS)
+    for path in ("feed.xml", "atom.xml", "topics/ai/feed.xml", "daily.xml"):
+        assert not feedparser.parse(feeds[path]).bozo, path
+    (item,) = rss_items(feeds["feed.xml"])
+    (entry,) = atom_entries(feeds["atom.xml"])
+    (day,) = rss_items(feeds["daily.xml"])
+    assert item.findtext("title") == entry.findtext(f"{A}title") == HOSTILE
+    decoded = [
+        item.findtext("description"),
+        item.findtext("content:encoded", namespaces=NS),
+        entry.findtext(f"{A}content"),
+        entry.findtext(f"{A}summary"),
+        day.findtext("description"),
+    ]
+    for html in decoded:
+        tree = lxml.html.fragment_fromstring(html, create_parent="div")
+        assert tree.xpath("//script") == [], html
+        assert "<script>alert(1)</script>" in tree.text_content(), html
+    content = lxml.html.fragment_fromstring(decoded[1], create_parent="div")
+    assert "https://example.org/x?a=1&b=2" in content.xpath(".//a/@href")
+    assert "alert(2)" not in decoded[1]
+
+
+def test_topic_without_stories_gets_valid_empty_feeds(atom_schema: etree.RelaxNG):
+    when = dt.datetime(2024, 2, 21, 13, 31, tzinfo=dt.UTC)
+    topics = {"AI": Topic("AI", "ai"), "Quiet": Topic("Quiet", "quiet", "Nothing yet")}
+    digest = build_index([story("one", when)], topics, UTC)
+    feeds = build_feeds(digest, SITE, SETTINGS)
+    rss, atom = feeds["topics/quiet/feed.xml"], feeds["topics/quiet/atom.xml"]
+    assert rss_items(rss) == [] and atom_entries(atom) == []
+    assert_valid_rss(rss, "topics/quiet/feed.xml", {})
+    assert atom_schema.validate(etree.fromstring(atom)), atom_schema.error_log
+    channel = etree.fromstring(rss).find("channel")
+    assert channel.findtext("title") == f"Quiet — {SITE.title}"
+    assert channel.findtext("description") == "Nothing yet"
+    assert channel.findtext("link") == "https://owner.github.io/repo/topics/quiet/"
+    assert parsedate_to_datetime(channel.findtext("lastBuildDate")) == when
+    ai = etree.fromstring(feeds["topics/ai/feed.xml"]).find("channel")
+    assert ai.findtext("description") == f"Stories about AI from {SITE.title}"
+
+
+def test_empty_digest_is_dated_at_the_epoch(atom_schema: etree.RelaxNG):
+    feeds = build_feeds(build_index([], {}, UTC), SITE, SETTINGS)
+    assert set(feeds) == {"feed.xml", "atom.xml", "daily.xml", "feeds.opml"}
+    feed = etree.fromstring(feeds["atom.xml"])
+    assert atom_schema.validate(feed), atom_schema.error_log
+    assert dt.datetime.fromisoformat(feed.findtext(f"{A}updated")) == dt.datetime(
+        1970, 1, 1, tzinfo=dt.UTC
+    )
+    for path in ("feed.xml", "daily.xml"):
+        assert_valid_rss(feeds[path], path, {})
+        when = etree.fromstring(feeds[path]).findtext("channel/lastBuildDate")
+        assert when == "Thu, 01 Jan 1970 00:00:00 +0000"
+
+
+def test_limit_is_respected_per_feed():
+    stories = [
+        story(f"s{i:02d}", dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i))
+        for i in range(12)
+    ]
+    feeds = build_feeds(
+        build_index(stories, {"AI": Topic("AI", "ai")}, UTC), SITE, FeedSettings(limit=5)
+    )
+    for path in ("feed.xml", "atom.xml", "topics/ai/feed.xml", "topics/ai/atom.xml"):
+        ids = [e.id for e in feedparser.parse(feeds[path]).entries]
+        assert ids == [permalink(a) for a in stories[::-1][:5]], path
+
+
+@pytest.mark.parametrize("url", ["https://owner.github.io/repo", "/repo/", "ftp://x/"])
+def test_site_url_must_be_absolute_with_trailing_slash(url: str):
+    with pytest.raises(ValueError, match="feed site url"):
+        FeedSite("T", "D", url)

@@ -1,0 +1,137 @@
+"""Feeds as a built site carries them: files, autodiscovery, visible links, reproducible bytes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import pytest
+import yaml
+
+from conftest import FIXTURES, REPO, Site, build, write_config
+from generator.cli import main as digest
+
+BASE = "https://owner.github.io/repo/"
+TOPICS = ["ai", "ai-in-finance", "microsoft-ai", "robotics"]
+CORPUS_SCRIPT = REPO.parent / "shared" / "corpus" / "make_corpus.py"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    code, built = build(
+        tmp_path_factory.mktemp("feeds"), FIXTURES / "valid", site_url=BASE, per_page=3
+    )
+    assert code == 0, built.command
+    return built
+
+
+def alternates(site: Site, url: str) -> list[tuple[str, str]]:
+    """(type, absolute href) of a page's feed autodiscovery links."""
+    page = site.page(url)
+    return [
+        (link["type"], urljoin(BASE + url, link["href"]))
+        for link in page.select('head link[rel="alternate"]')
+        if link.get("type") in ("application/rss+xml", "application/atom+xml")
+    ]
+
+
+def test_every_feed_file_is_written(site: Site):
+    expected = ["feed.xml", "atom.xml", "daily.xml", "feeds.opml"]
+    expected += [f"topics/{slug}/{name}" for slug in TOPICS for name in ("feed.xml", "atom.xml")]
+    for path in expected:
+        assert (site.root / path).is_file(), f"{path} missing; reproduce: {site.command}"
+    parsed = feedparser.parse((site.root / "topics" / "robotics" / "feed.xml").read_bytes())
+    assert not parsed.bozo and parsed.entries == []
+
+
+def test_every_page_links_the_site_feeds_and_its_topics_feeds(site: Site):
+    site_feeds = [
+        ("application/rss+xml", BASE + "feed.xml"),
+        ("application/atom+xml", BASE + "atom.xml"),
+        ("application/rss+xml", BASE + "daily.xml"),
+    ]
+    assert alternates(site, "") == site_feeds
+    assert alternates(site, "archive/") == site_feeds
+    assert alternates(site, "topics/ai-in-finance/") == [
+        *site_feeds,
+        ("application/rss+xml", BASE + "topics/ai-in-finance/feed.xml"),
+        ("application/atom+xml", BASE + "topics/ai-in-finance/atom.xml"),
+    ]
+    story = alternates(site, "news/2024/03/01/alpha-first-story/")
+    assert story[3:] == [
+        ("application/rss+xml", BASE + "topics/ai/feed.xml"),
+        ("application/atom+xml", BASE + "topics/ai/atom.xml"),
+        ("application/rss+xml", BASE + "topics/ai-in-finance/feed.xml"),
+        ("application/atom+xml", BASE + "topics/ai-in-finance/atom.xml"),
+    ]
+    for _, href in story:
+        assert (site.root / urlsplit(href).path.removeprefix("/repo/")).is_file(), href
+
+
+def test_topic_pages_show_a_feed_link_and_topics_links_the_opml(site: Site):
+    page = site.page("topics/ai/page/2/")
+    visible = [a["href"] for a in page.select("a.dg-feed")]
+    assert visible == ["../../feed.xml", "../../atom.xml"]
+    assert page.select_one("a.dg-feed svg") is not None, "the RSS icon"
+    topics = site.page("topics/")
+    assert topics.select_one("a.dg-opml")["href"] == "../feeds.opml"
+
+
+def test_daily_items_point_at_day_anchors_that_exist(site: Site):
+    daily = feedparser.parse((site.root / "daily.xml").read_bytes())
+    assert not daily.bozo and daily.entries
+    for entry in daily.entries:
+        parts = urlsplit(entry.link)
+        path, anchor = parts.path.removeprefix("/repo/"), parts.fragment
+        assert site.page(path).find(id=anchor) is not None, entry.link
+
+
+def test_feed_items_link_the_original_and_identify_by_permalink(site: Site):
+    feed = feedparser.parse((site.root / "topics" / "ai-in-finance" / "feed.xml").read_bytes())
+    first = feed.entries[0]
+    assert first.link == "https://source.example.com/alpha-first-story"
+    assert first.id == BASE + "news/2024/03/01/alpha-first-story/"
+    assert (site.root / "news/2024/03/01/alpha-first-story/index.html").is_file()
+
+
+def test_sitemap_is_dated_by_the_newest_story_not_the_clock(site: Site):
+    sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2024-03-01</lastmod>" in sitemap
+    assert "SOURCE_DATE_EPOCH" not in os.environ, "the build must not leak its epoch"
+
+
+def test_a_build_without_site_url_is_an_error_that_says_so(tmp_path: Path, capsys):
+    config = write_config(tmp_path, FIXTURES / "valid")
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    del data["site_url"]
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert digest(["build", "-f", str(config), "--site-dir", str(tmp_path / "site")]) == 1
+    assert "set 'site_url' in mkdocs.yml" in capsys.readouterr().err
+
+
+def test_two_builds_of_a_600_story_corpus_are_byte_identical(tmp_path: Path):
+    assert CORPUS_SCRIPT.is_file(), f"corpus generator missing at {CORPUS_SCRIPT}"
+    content = tmp_path / "content"
+    subprocess.run(
+        [sys.executable, str(CORPUS_SCRIPT), "600", str(content / "articles"), "--seed", "2"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    sites = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        code, built = build(tmp_path / name, content, site_url=BASE)
+        assert code == 0, built.command
+        sites.append(built.root)
+    files = [{p.relative_to(s): p.read_bytes() for p in s.rglob("*") if p.is_file()} for s in sites]
+    assert files[0].keys() == files[1].keys()
+    differ = [str(p) for p in files[0] if files[0][p] != files[1][p]]
+    assert differ == [], f"differ between two builds: {differ[:10]}"
+    topic_feeds = [p for p in files[0] if p.match("topics/*/feed.xml")]
+    assert len(topic_feeds) == 60
+    for path in topic_feeds:
+        assert not feedparser.parse(files[0][path]).bozo, path
