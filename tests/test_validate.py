@@ -270,3 +270,10 @@ def test_new_writes_a_file_that_passes_check(tmp_path: Path, capsys):
     ]
     assert digest(bad) == 1
     assert "did you mean 'AI in Finance'?" in capsys.readouterr().err
+
+
+def test_seed_fixture_is_the_seed_file_byte_for_byte():
+    seed = FIXTURES.parents[1].parent / "shared" / "seeds" / "001_feba3e022e65d80c.txt"
+    assert seed.is_file(), f"shared seeds missing at {seed}"
+    (fixture,) = (FIXTURES / "seed" / "articles").glob("*.md")
+    assert fixture.read_bytes() == seed.read_bytes()
