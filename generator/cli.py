@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -70,14 +71,35 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` with two renames, so readers never see half a site."""
-    old = None
+    """Replace `target` with `staging` with two renames, so readers never see half a site.
+
+    Deleting the old site takes as long as writing a large one; it happens in
+    a detached process after the swap, and leftovers of an interrupted one are
+    swept by the next build.
+    """
+    leftovers = sorted(target.parent.glob(f".{target.name}.old-*"))
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
         os.rename(target, old / "site")
+        leftovers.append(old)
     os.rename(staging, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if leftovers:
+        _remove_in_background(leftovers)
+
+
+def _remove_in_background(folders: list[Path]) -> None:
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import shutil, sys; [shutil.rmtree(p, True) for p in sys.argv[1:]]",
+            *map(str, folders),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -1,24 +1,38 @@
-"""The MkDocs adapter: hands the core's pages to MkDocs. Nothing here knows the content rules.
+"""The MkDocs adapter: hands the core's pages and feeds to MkDocs. Nothing here knows content rules.
 
 The content folder is MkDocs' `docs_dir` (`docs_dir: content`), so `mkdocs
 serve` watches it and local images under it are copied; the article files
-and `topics.yml` are the core's input, never pages of their own. The core
-(loader -> validate -> index -> pages) runs once per build in `on_files`;
-this module only turns its `GeneratedPage`s into virtual files, gives each
-its template and context, and reports content problems.
+and `topics.yml` are the core's input, never pages of their own.
+
+Pages are written through shells, because rendering material's full chrome
+for each of tens of thousands of pages is what makes MkDocs slow at archive
+scale. Pages that share a shape (their first URL segment and depth, or a nav
+page of their own) differ only in title, canonical URL, feed links and
+content, since every link in the chrome is relative. MkDocs renders one page
+of each shape with placeholders for those; `on_post_page` keeps that output
+as the shape's shell, and every other page of the shape is the shell with
+its own values filled in, written in `on_post_build` across the machine's
+cores.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from markupsafe import escape
+import jinja2
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -33,64 +47,117 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
-from generator.pages import GeneratedPage, PageSettings, build_pages
+from generator.pages import Card, GeneratedPage, PageSettings, build_pages
+from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
-# `digest build --drafts` and `digest serve --drafts` reach the plugin through this,
-# since `mkdocs serve` reloads the config from the file on every rebuild.
+# `digest serve --drafts` reaches the plugin through this, since `mkdocs serve`
+# reloads the config from the file on every rebuild.
 DRAFTS_ENV = "DIGEST_DRAFTS"
-# MkDocs dates the sitemap (and its gzip header) from this; the newest story's
-# time makes the whole site a function of its content.
+# MkDocs dates its own outputs from this; the newest story's time makes the
+# whole site a function of its content.
 EPOCH_ENV = "SOURCE_DATE_EPOCH"
+
+# What differs between pages of one shape; plain ASCII so escaping keeps them intact.
+SHELL_TITLE = "@@digest-title@@"
+SHELL_HEADER = "@@digest-header@@"
+SHELL_CANONICAL = "@@digest-canonical@@"
+SHELL_HEAD = "@@digest-head@@"
+SHELL_CONTENT = "@@digest-content@@"
+_SHELL_SPLIT = re.compile(
+    "(" + "|".join([SHELL_TITLE, SHELL_HEADER, SHELL_CANONICAL, SHELL_HEAD, SHELL_CONTENT]) + ")"
+)
+# Cards are rendered once with this in front of their links, then given each page's prefix.
+_CARD_PREFIX = "\x01"
+PAGE_TEMPLATE = "digest/page.html"
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A rendered page split at its placeholders: literal text and placeholder names alternate."""
+
+    parts: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, html: str, src_uri: str) -> Shell:
+        parts = tuple(_SHELL_SPLIT.split(html))
+        found = parts[1::2]
+        if found.count(SHELL_CONTENT) != 1 or SHELL_TITLE not in found:
+            raise PluginError(
+                f"digest: the theme must print the page content exactly once and the title "
+                f"(rendering {src_uri}); is 'digest/page.html' overridden?"
+            )
+        return cls(parts)
+
+    def fill(self, values: dict[str, str]) -> str:
+        parts = list(self.parts)
+        parts[1::2] = [values[name] for name in parts[1::2]]
+        return "".join(parts)
+
+
+def shape(page: GeneratedPage) -> str:
+    """Pages whose chrome is byte-identical: same first segment and depth, or one nav page."""
+    if page.in_nav:
+        return page.src_uri
+    return f"{page.url.split('/', 1)[0]}:{page.url.count('/')}"
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
-    """Generates the digest's pages (home, topics, archive, one per story) in memory."""
+    """Generates the digest's pages (home, topics, archive, one per story) and feeds."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, GeneratedPage] = {}
-        self.content_dir: Path | None = None
-        self.feed_site: FeedSite | None = None
+        self.pages: list[GeneratedPage] = []
+        self.representatives: dict[str, GeneratedPage] = {}
+        self.shells: dict[str, Shell] = {}
         self.topic_feeds: dict[str, list[FeedLink]] = {}
+        self.feed_site: FeedSite | None = None
+        self.env: jinja2.Environment | None = None
+        self.digest: Digest | None = None
+        self.serving = False
+        self._cards: dict[int, str] = {}
         self._saved_epoch: str | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.pages = {}
-        self.topic_feeds = {}
+        self.pages, self.representatives, self.shells = [], {}, {}
+        self.topic_feeds, self._cards = {}, {}
         if not config.site_url:
             raise PluginError(
                 "digest: set 'site_url' in mkdocs.yml (e.g. https://owner.github.io/repo/); "
                 "feeds need absolute links"
             )
+        if not config.use_directory_urls:
+            raise PluginError("digest: the site's URLs need 'use_directory_urls: true'")
         self.feed_site = FeedSite(
             title=config.site_name,
             description=config.site_description or "",
             url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
         )
-        if not config.use_directory_urls:
-            raise PluginError("digest: the site's URLs need 'use_directory_urls: true'")
-        self.content_dir = Path(config.docs_dir)
         try:
             self.tz = ZoneInfo(self.config.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise PluginError(f"digest: unknown timezone '{self.config.timezone}'") from None
         if os.environ.get(DRAFTS_ENV, "") not in ("", "0"):
             self.config.drafts = True
+        # MkDocs' sitemap knows only the pages it renders itself; the plugin writes the full one.
+        config.theme.static_templates.discard("sitemap.xml")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
-        assert self.content_dir is not None
-        if not (self.content_dir / "articles").is_dir():
-            raise PluginError(f"digest: no articles folder at {self.content_dir / 'articles'}")
+        content_dir = Path(config.docs_dir)
+        if not (content_dir / "articles").is_dir():
+            raise PluginError(f"digest: no articles folder at {content_dir / 'articles'}")
         for file in list(files):
             if file.src_uri.startswith("articles/") or file.src_uri == "topics.yml":
                 files.remove(file)
-        corpus = load_corpus(self.content_dir)
+        corpus = load_corpus(content_dir)
         for problem in corpus.warnings:
             log.warning(str(problem))
         if corpus.errors:
@@ -98,50 +165,60 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 f"digest: {len(corpus.errors)} error(s) in the content; nothing was built:\n"
                 + "\n".join(str(p) for p in corpus.errors)
             )
-        digest = build_index(corpus.articles, corpus.topics, self.tz, self.config.drafts)
+        self.digest = digest = build_index(
+            corpus.articles, corpus.topics, self.tz, self.config.drafts
+        )
         settings = PageSettings(
             home_limit=self.config.home_limit,
             per_page=self.config.per_page,
             topic_stories=self.config.topic_stories,
         )
-        for page in build_pages(digest, settings):
+        self.pages = build_pages(digest, settings)
+        for page in self.pages:
             if page.src_uri in files.src_uris:
                 raise PluginError(
                     f"digest: {files.src_uris[page.src_uri].src_path} in the docs folder "
                     f"would replace the generated page /{page.url}"
                 )
-            self.pages[page.src_uri] = page
-            files.append(
-                File.generated(
-                    config,
-                    page.src_uri,
-                    content="",
-                    inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
-                )
-            )
+            key = shape(page)
+            if key not in self.representatives:
+                self.representatives[key] = page
+                inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
+        self._add_feeds_and_sitemap(digest, files, config)
+        self._date_build(digest)
+        log.info(
+            "digest: %d stories read, %d shown, %d drafts, %d topics, %d pages",
+            corpus.files,
+            len(digest.articles),
+            sum(a.is_draft for a in corpus.articles),
+            len(digest.topics),
+            len(self.pages),
+        )
+        return files
+
+    def _add_feeds_and_sitemap(self, digest: Digest, files: Files, config: MkDocsConfig) -> None:
         assert self.feed_site is not None
         feeds = build_feeds(
             digest,
             self.feed_site,
             FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days),
         )
+        newest = digest.articles[0].published if digest.articles else None
+        if newest is not None:
+            sitemap = build_sitemap(self.feed_site.url, (p.url for p in self.pages), newest)
+            feeds["sitemap.xml"] = sitemap
+            feeds["sitemap.xml.gz"] = gzipped(sitemap, newest)
         for path, data in feeds.items():
+            if path in files.src_uris:  # the theme's own sitemap.xml(.gz)
+                files.remove(files.src_uris[path])
             files.append(File.generated(config, path, content=data))
         self.topic_feeds = {
             t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
         }
-        self._date_build(digest)
-        log.info(
-            "digest: %d stories read, %d shown, %d drafts, %d topics",
-            corpus.files,
-            len(digest.articles),
-            sum(a.is_draft for a in corpus.articles),
-            len(digest.topics),
-        )
-        return files
 
     def _date_build(self, digest: Digest) -> None:
-        """Date MkDocs' own outputs (the sitemap) by the newest story, for the build's length.
+        """Date MkDocs' own outputs by the newest story, for the build's length.
 
         A SOURCE_DATE_EPOCH the user set is theirs to keep.
         """
@@ -156,32 +233,145 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         else:
             os.environ[EPOCH_ENV] = self._saved_epoch
 
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
+        self.env = env
+        return env
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
+        if self._representative(page) is None:
+            return None
+        page.meta = {
+            "title": Markup(SHELL_HEADER),
+            "template": PAGE_TEMPLATE,
+            "hide": ["navigation", "toc"],
+        }
+        return ""
+
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        if self._representative(page) is None:
+            return context
+        page.canonical_url = SHELL_CANONICAL
+        context["digest_title"] = Markup(SHELL_TITLE)
+        context["digest_head"] = Markup(SHELL_HEAD)
+        context["digest_content"] = Markup(SHELL_CONTENT)
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        generated = self._representative(page)
+        if generated is None:
+            return None
+        shell = self.shells[shape(generated)] = Shell.parse(output, page.file.src_uri)
+        return shell.fill(self._values(generated, config))
+
+    @event_priority(-100)  # after other plugins (search) have written their files
     def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.config.enabled:
+        if not self.config.enabled:
+            return
+        try:
+            rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
+            workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
+            _render_all(self, rest, config, workers)
+        finally:
             self._restore_epoch()
 
     def on_build_error(self, error: Exception) -> None:
         if self.config.enabled:
             self._restore_epoch()
 
-    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
-            return None
-        page.meta = {
-            # Escaped here because material's templates print the title without escaping.
-            "title": escape(generated.title),
-            "template": generated.template,
-            "hide": ["navigation", "toc"],
-        }
-        return ""
+    def _representative(self, page: Page) -> GeneratedPage | None:
+        for candidate in self.representatives.values():
+            if candidate.src_uri == page.file.src_uri:
+                return candidate
+        return None
 
-    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            assert self.feed_site is not None
-            topic_feeds = [link for name in generated.topics for link in self.topic_feeds[name]]
-            context["digest"] = generated.context
-            context["digest_site_feeds"] = site_feed_links(self.feed_site)
-            context["digest_topic_feeds"] = topic_feeds
-        return context
+    def write(self, page: GeneratedPage, config: MkDocsConfig) -> None:
+        """Write one page from its shape's shell."""
+        html = self.shells[shape(page)].fill(self._values(page, config))
+        path = os.path.join(config.site_dir, page.url, "index.html")
+        with open(path, "wb") as fh:
+            fh.write(html.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _values(self, page: GeneratedPage, config: MkDocsConfig) -> dict[str, str]:
+        assert self.env is not None and self.feed_site is not None
+        prefix = "../" * page.url.count("/")
+
+        def rel(url: str) -> str:
+            return prefix + url or "./"
+
+        topic_feeds = [link for name in page.topics for link in self.topic_feeds[name]]
+        site_feeds = site_feed_links(self.feed_site)
+        context: dict[str, Any] = {
+            "digest": page.context,
+            "title": page.title,
+            "rel": rel,
+            "card": self._card_function(prefix),
+            "site_feeds": site_feeds,
+            "topic_feeds": topic_feeds,
+        }
+        content = self.env.get_template(page.template).render(context)
+        head = self.env.get_template("digest/head.html").render(
+            feeds=site_feeds + topic_feeds, rel=rel
+        )
+        header = str(escape(page.title))
+        site_name = str(escape(config.site_name))
+        return {
+            SHELL_TITLE: site_name if page.url == "" else f"{header} - {site_name}",
+            SHELL_HEADER: header,
+            SHELL_CANONICAL: str(escape(urljoin(self.feed_site.url, page.url))),
+            SHELL_HEAD: head,
+            SHELL_CONTENT: content,
+        }
+
+    def _card_function(self, prefix: str) -> Callable[[Card], Markup]:
+        """Cards depend on the page only through the link prefix: render once, re-prefix."""
+        assert self.env is not None
+        template = self.env.get_template("digest/card.html")
+
+        def rel(url: str) -> str:
+            return _CARD_PREFIX + url
+
+        def card(c: Card) -> Markup:
+            html = self._cards.get(id(c))
+            if html is None:
+                html = self._cards[id(c)] = template.render(c=c, rel=rel)
+            return Markup(html.replace(_CARD_PREFIX, prefix))
+
+        return card
+
+
+def _render_all(
+    plugin: DigestPlugin, pages: Sequence[GeneratedPage], config: MkDocsConfig, workers: int
+) -> None:
+    """Write `pages`, split over `workers` forked processes that share the plugin's state."""
+    folders = sorted({os.path.join(config.site_dir, page.url) for page in pages})
+    for folder in folders:
+        os.makedirs(folder, exist_ok=True)
+    if workers <= 1 or len(pages) < 500:
+        for page in pages:
+            plugin.write(page, config)
+        return
+    context = multiprocessing.get_context("fork")
+    global _FORKED
+    _FORKED = (plugin, pages, config)
+    try:
+        with context.Pool(workers) as pool:
+            jobs = [(index, workers) for index in range(workers)]
+            for _ in pool.imap_unordered(_write_slice, jobs):
+                pass
+    finally:
+        _FORKED = None
+
+
+# Set just before forking so the workers inherit it instead of pickling the plugin.
+_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], MkDocsConfig] | None = None
+
+
+def _write_slice(job: tuple[int, int]) -> int:
+    """Write every `count`-th page starting at `index`: an even share of each page kind."""
+    assert _FORKED is not None
+    plugin, pages, config = _FORKED
+    index, count = job
+    share = pages[index::count]
+    for page in share:
+        plugin.write(page, config)
+    return len(share)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -29,6 +30,11 @@ class Site:
 
     def pages(self) -> list[Path]:
         return sorted(self.root.rglob("*.html"))
+
+
+def resolve(page_url: str, href: str) -> str:
+    """The site URL a relative link on the page at `page_url` points to (`topics/ai/`)."""
+    return urljoin("/" + page_url, href).lstrip("/")
 
 
 def write_config(folder: Path, content: Path, **plugin: object) -> Path:

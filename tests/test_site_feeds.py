@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, Site, build, write_config
+from conftest import FIXTURES, REPO, Site, build, resolve, write_config
 from generator.cli import main as digest
 
 BASE = "https://owner.github.io/repo/"
@@ -74,8 +76,8 @@ def test_every_page_links_the_site_feeds_and_its_topics_feeds(site: Site):
 
 def test_topic_pages_show_a_feed_link_and_topics_links_the_opml(site: Site):
     page = site.page("topics/ai/page/2/")
-    visible = [a["href"] for a in page.select("a.dg-feed")]
-    assert visible == ["../../feed.xml", "../../atom.xml"]
+    visible = [resolve("topics/ai/page/2/", a["href"]) for a in page.select("a.dg-feed")]
+    assert visible == ["topics/ai/feed.xml", "topics/ai/atom.xml"]
     assert page.select_one("a.dg-feed svg") is not None, "the RSS icon"
     topics = site.page("topics/")
     assert topics.select_one("a.dg-opml")["href"] == "../feeds.opml"
@@ -98,9 +100,16 @@ def test_feed_items_link_the_original_and_identify_by_permalink(site: Site):
     assert (site.root / "news/2024/03/01/alpha-first-story/index.html").is_file()
 
 
-def test_sitemap_is_dated_by_the_newest_story_not_the_clock(site: Site):
+def test_sitemap_lists_every_page_dated_by_the_newest_story_not_the_clock(site: Site):
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<lastmod>2024-03-01</lastmod>" in sitemap
+    locs = set(re.findall(r"<loc>(.*?)</loc>", sitemap))
+    pages = {
+        BASE + p.relative_to(site.root).parent.as_posix().removeprefix(".") + "/"
+        for p in site.root.rglob("index.html")
+    }
+    assert locs == {url.replace("repo//", "repo/") for url in pages}
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {"2024-03-01"}
+    assert gzip.decompress((site.root / "sitemap.xml.gz").read_bytes()) == sitemap.encode()
     assert "SOURCE_DATE_EPOCH" not in os.environ, "the build must not leak its epoch"
 
 
