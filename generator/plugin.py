@@ -48,6 +48,7 @@ from generator.feeds import (
 )
 from generator.index import Digest, build_index
 from generator.pages import Card, GeneratedPage, PageSettings, build_pages
+from generator.progress import progress
 from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -346,32 +347,35 @@ def _render_all(
     folders = sorted({os.path.join(config.site_dir, page.url) for page in pages})
     for folder in folders:
         os.makedirs(folder, exist_ok=True)
-    if workers <= 1 or len(pages) < 500:
-        for page in pages:
-            plugin.write(page, config)
-        return
-    context = multiprocessing.get_context("fork")
-    global _FORKED
-    _FORKED = (plugin, pages, config)
-    try:
-        with context.Pool(workers) as pool:
-            jobs = [(index, workers) for index in range(workers)]
-            for _ in pool.imap_unordered(_write_slice, jobs):
-                pass
-    finally:
-        _FORKED = None
+    chunks = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
+    with progress(len(pages), "pages", "Writing pages") as bar:
+        if workers <= 1 or len(chunks) < 2:
+            for start, end in chunks:
+                for page in pages[start:end]:
+                    plugin.write(page, config)
+                bar.update(end - start)
+            return
+        global _FORKED
+        _FORKED = (plugin, pages, config)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for written in pool.imap_unordered(_write_chunk, chunks):
+                    bar.update(written)
+        finally:
+            _FORKED = None
 
 
+# Pages per task handed to a worker: small enough for a smooth progress bar and an even
+# split between workers, large enough that task overhead does not show.
+_CHUNK = 250
 # Set just before forking so the workers inherit it instead of pickling the plugin.
 _FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], MkDocsConfig] | None = None
 
 
-def _write_slice(job: tuple[int, int]) -> int:
-    """Write every `count`-th page starting at `index`: an even share of each page kind."""
+def _write_chunk(chunk: tuple[int, int]) -> int:
     assert _FORKED is not None
     plugin, pages, config = _FORKED
-    index, count = job
-    share = pages[index::count]
-    for page in share:
+    start, end = chunk
+    for page in pages[start:end]:
         plugin.write(page, config)
-    return len(share)
+    return end - start
