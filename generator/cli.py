@@ -50,8 +50,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (ConfigurationError, Abort) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    plugin = config.plugins["digest"].config
     if args.drafts:
-        config.plugins["digest"].config.drafts = True
+        plugin.drafts = True
+    if args.no_cache:
+        plugin.cache = False
+    elif args.cache_dir:
+        plugin.cache_dir = str(Path(args.cache_dir).resolve())
     target = Path(args.site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -125,7 +130,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not (content / "articles").is_dir():
         print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
         return 1
-    corpus = load_corpus(content)
+    corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     wanted = {display_path(Path(p)) for p in args.paths}
     problems = [p for p in corpus.problems if not wanted or p.path in wanted]
     for problem in problems:
@@ -194,10 +199,19 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--drafts", action="store_true", help="show unpublished stories")
         p.add_argument("-v", "--verbose", action="store_true")
 
+    def cache_options(p: argparse.ArgumentParser, default: str | None) -> None:
+        p.add_argument(
+            "--cache-dir",
+            default=default,
+            help="where parsed stories are kept between runs (default: .cache/digest)",
+        )
+        p.add_argument("--no-cache", action="store_true", help="read every story afresh")
+
     p = sub.add_parser("build", help="build the whole site")
     site_options(p)
     p.add_argument("--site-dir", help="where the site goes (default: site_dir, site/)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    cache_options(p, default=None)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="live preview; edits under content/ rebuild")
@@ -209,6 +223,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content", help="default: content")
     p.add_argument("--strict", action="store_true", help="warnings are errors too")
     p.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files")
+    cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("new", help="write a new article file and print its path")

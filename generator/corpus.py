@@ -2,18 +2,38 @@
 
 Every file is accounted for: it becomes an Article or it carries at least
 one error, so no story is ever dropped without a message.
+
+Files whose bytes are unchanged since the last run come from the cache
+(`generator.cache`); the rest are parsed in several processes when there are
+enough of them to repay starting those processes. Results are put back in
+path order, so the output never depends on the cache or the number of workers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.article import Article
+from generator.cache import ArticleCache, FileResult, dumps, file_digest, paused_gc
 from generator.errors import ContentError, Level
-from generator.loader import read_articles
+from generator.loader import display_path, find_articles, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 500
+# Files sent to a worker at a time: large enough that the hand-over is cheap,
+# small enough that the workers finish together.
+BATCH_FILES = 250
+
+# A file to parse: (display path, file name, bytes).
+_Job = tuple[str, str, bytes]
 
 
 @dataclass(frozen=True)
@@ -22,6 +42,9 @@ class Corpus:
     topics: dict[str, Topic]
     problems: tuple[ContentError, ...]
     files: int
+    # How many files came from the cache and how many were parsed, for a progress line.
+    cache_hits: int = 0
+    cache_misses: int = 0
 
     @property
     def errors(self) -> list[ContentError]:
@@ -32,20 +55,99 @@ class Corpus:
         return [p for p in self.problems if p.level is Level.WARNING]
 
 
-def load_corpus(content_dir: Path) -> Corpus:
-    """Read, validate and cross-check every article under `content_dir`."""
+def load_corpus(
+    content_dir: Path, cache_dir: Path | None = None, workers: int | None = None
+) -> Corpus:
+    """Read, validate and cross-check every article under `content_dir`.
+
+    `cache_dir` keeps per-file results between runs (None: no cache);
+    `workers` is how many processes parse the files not in the cache
+    (default: one per CPU; fewer than PARALLEL_MIN_FILES are parsed here).
+    """
+    workers = workers or os.cpu_count() or 1
+    cache = ArticleCache.open(cache_dir, content_dir)
     registry, problems = load_registry(content_dir)
+    files = _article_files(content_dir)
+    results: list[FileResult | None] = [None] * len(files)
+    misses: list[tuple[int, str, bytes]] = []  # (position, display path, digest)
+    todo: list[_Job] = []
+    batches: list[Future[bytes]] = []
+    with paused_gc(), contextlib.ExitStack() as stack:
+        pool: ProcessPoolExecutor | None = None
+        for i, (file, path) in enumerate(files):
+            # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
+            with open(file, "rb", buffering=0) as f:
+                data = f.read()
+            digest = file_digest(data)
+            results[i] = cache.get(path, digest)
+            if results[i] is not None:
+                continue
+            misses.append((i, path, digest))
+            todo.append((path, file.name, data))
+            if pool is None and workers > 1 and len(misses) >= PARALLEL_MIN_FILES:
+                pool = stack.enter_context(_process_pool(workers))
+            if pool is not None and len(todo) >= BATCH_FILES:
+                batches.append(pool.submit(_parse_pickled, todo, registry))
+                todo = []
+        # The last files, too few for a batch, are parsed here while the workers finish.
+        rest = _parse(todo, registry)
+        parsed = [r for batch in batches for r in pickle.loads(batch.result())] + rest
+        for (i, path, digest), result in zip(misses, parsed, strict=True):
+            results[i] = result
+            cache.put(path, digest, result)
+    cache.save()
     articles: list[Article] = []
-    files = 0
-    for raw in read_articles(content_dir):
-        files += 1
-        if isinstance(raw, ContentError):
-            problems.append(raw)
-            continue
-        article, found = validate_article(raw, registry)
+    for result in results:
+        assert result is not None
+        article, found = result
         problems.extend(found)
         if article is not None:
             articles.append(article)
     topics, cross = check_corpus(articles, registry)
     problems.extend(cross)
-    return Corpus(tuple(articles), topics, tuple(sorted(problems)), files)
+    return Corpus(
+        tuple(articles),
+        topics,
+        tuple(sorted(problems)),
+        len(files),
+        cache_hits=len(files) - len(misses),
+        cache_misses=len(misses),
+    )
+
+
+def _article_files(content_dir: Path) -> list[tuple[Path, str]]:
+    """Every article file with the path reports show for it, in `find_articles` order.
+
+    The shown path is `display_path(content_dir) / <path inside content_dir>`,
+    joined as text: building two more Path objects per file would cost more
+    than reading a cached file.
+    """
+    prefix = str(Path(display_path(content_dir), "_"))[:-1]  # "" when shown as ".", else "x/"
+    skip = len(content_dir.parts)
+    return [(file, prefix + os.sep.join(file.parts[skip:])) for file in find_articles(content_dir)]
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked where the platform can: they start at once, with the modules loaded."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _parse(jobs: list[_Job], registry: dict[str, Topic] | None) -> list[FileResult]:
+    """Each file's Article (or None) and problems, in the order given."""
+    results: list[FileResult] = []
+    for path, name, data in jobs:
+        raw = load_article(data, path, name)
+        if isinstance(raw, ContentError):
+            results.append((None, (raw,)))
+        else:
+            article, found = validate_article(raw, registry)
+            results.append((article, tuple(found)))
+    return results
+
+
+def _parse_pickled(jobs: list[_Job], registry: dict[str, Topic] | None) -> bytes:
+    """`_parse` in a worker process, its results pickled the fast way for the trip back."""
+    with paused_gc():
+        return dumps(_parse(jobs, registry))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,11 +213,3 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
             path, first_line, Level.ERROR, "front matter must be a mapping of keys to values"
         )
     return RawArticle(path=path, name=name, meta=meta, lines=lines, body=body)
-
-
-def read_articles(content_dir: Path) -> Iterator[RawArticle | ContentError]:
-    """Every article under `content_dir`, read and parsed, in path order."""
-    shown = Path(display_path(content_dir))
-    for file in find_articles(content_dir):
-        name = str(shown / file.relative_to(content_dir))
-        yield load_article(file.read_bytes(), name, file.name)

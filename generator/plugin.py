@@ -158,7 +158,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for file in list(files):
             if file.src_uri.startswith("articles/") or file.src_uri == "topics.yml":
                 files.remove(file)
-        corpus = load_corpus(content_dir)
+        cache_dir = None
+        if self.config.cache:
+            cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+        # `mkdocs serve` runs threads, which must not be forked.
+        corpus = load_corpus(content_dir, cache_dir, workers=1 if self.serving else None)
         for problem in corpus.warnings:
             log.warning(str(problem))
         if corpus.errors:
@@ -189,8 +193,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._add_feeds_and_sitemap(digest, files, config)
         self._date_build(digest)
         log.info(
-            "digest: %d stories read, %d shown, %d drafts, %d topics, %d pages",
+            "digest: %d stories read (%d from the cache), %d shown, %d drafts, %d topics, %d pages",
             corpus.files,
+            corpus.cache_hits,
             len(digest.articles),
             sum(a.is_draft for a in corpus.articles),
             len(digest.topics),

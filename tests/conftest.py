@@ -37,11 +37,13 @@ def resolve(page_url: str, href: str) -> str:
     return urljoin("/" + page_url, href).lstrip("/")
 
 
-def write_config(folder: Path, content: Path, **plugin: object) -> Path:
+def write_config(
+    folder: Path, content: Path, theme: Path = REPO / "theme", **plugin: object
+) -> Path:
     """A mkdocs.yml like the repo's, pointing at `content`, with plugin options changed."""
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(content)
-    config["theme"]["custom_dir"] = str(REPO / "theme")
+    config["theme"]["custom_dir"] = str(theme)
     options = {**config["plugins"][1]["digest"], **plugin}
     config["plugins"][1] = {"digest": options}
     path = folder / "mkdocs.yml"
@@ -50,10 +52,15 @@ def write_config(folder: Path, content: Path, **plugin: object) -> Path:
 
 
 def build(
-    tmp: Path, content: Path, *args: str, site_url: str | None = None, **plugin: object
+    tmp: Path,
+    content: Path,
+    *args: str,
+    site_url: str | None = None,
+    theme: Path = REPO / "theme",
+    **plugin: object,
 ) -> tuple[int, Site]:
     """Run `digest build` on `content` into `tmp/site`; returns (exit code, site)."""
-    config = write_config(tmp, content, **plugin)
+    config = write_config(tmp, content, theme, **plugin)
     if site_url is not None:
         data = yaml.safe_load(config.read_text(encoding="utf-8"))
         data["site_url"] = site_url

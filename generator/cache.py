@@ -1,0 +1,219 @@
+"""A persistent cache of per-file results, so an unchanged article is never parsed again.
+
+Parsing YAML and validating it is nearly all the cost of loading a corpus,
+and between two runs almost every file is unchanged. So each file's result
+(`Article | None` and its problems) is kept under its display path and a hash
+of its bytes, in one file per content folder whose name carries a fingerprint
+of everything else the result depends on: the topic registry, the source of
+the modules that parse and validate, and the libraries they use. Changing any
+of them names another file, so a stale result is never served; an unreadable,
+corrupt or foreign cache file is treated as empty. The folder may be deleted
+at any time.
+
+Cross-file rules (`check_corpus`) are not cached: they are cheap, and their
+result depends on every file at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import io
+import operator
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import slugify
+import yaml
+
+from generator.article import Article, Image, Provider, RelatedLink
+from generator.errors import ContentError
+
+# Bump when the cache file's layout or the meaning of an entry changes.
+CACHE_VERSION = 1
+# The modules whose code decides a file's result; editing one must invalidate the cache.
+SOURCES = (
+    "loader.py",
+    "validate.py",
+    "topics.py",
+    "article.py",
+    "errors.py",
+    "corpus.py",
+    "cache.py",
+)
+_MAGIC = b"DIGEST\x00" + bytes([CACHE_VERSION])
+_CHECKSUM_BYTES = 16
+
+# What validating one file gave: the story (None when it has an error) and its problems.
+FileResult = tuple[Article | None, tuple[ContentError, ...]]
+# A cached file: the hash of the bytes the result was made from, then that result.
+_Entry = tuple[bytes, FileResult]
+
+
+def file_digest(data: bytes) -> bytes:
+    """The identity of a file's content: equal digests mean the same result."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def fingerprint(content_dir: Path) -> str:
+    """A hash of everything besides a file's own bytes that its result depends on."""
+    h = hashlib.blake2b(digest_size=16)
+    versions = (CACHE_VERSION, sys.version, yaml.__version__, yaml.__with_libyaml__)
+    h.update(repr((*versions, slugify.__version__)).encode())
+    package = Path(__file__).parent
+    for name in SOURCES:
+        h.update(name.encode() + b"\x00" + file_digest((package / name).read_bytes()))
+    topics = content_dir / "topics.yml"
+    h.update(file_digest(topics.read_bytes()) if topics.is_file() else b"none")
+    return h.hexdigest()
+
+
+def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple]]:
+    """Pickle a frozen slots dataclass as `cls(*fields)`.
+
+    The default for slots dataclasses restores each object through a Python
+    `__setstate__` that looks its fields up again every time; a constructor
+    call is more than twice as fast to unpickle, which is most of a warm load.
+    Entries are only read back by the code that wrote them (`SOURCES` is in
+    the fingerprint), so the field order always matches.
+    """
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+    return lambda obj: (cls, values(obj))
+
+
+_DISPATCH = {cls: _by_fields(cls) for cls in (Article, Provider, Image, RelatedLink)}
+
+
+def dumps(value: object) -> bytes:
+    """`value` pickled with the fast reductions for the article types (protocol 5)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside, restoring the caller's setting after.
+
+    Building many long-lived objects triggers collections that find nothing
+    to free, and cost up to a third of the time of a bulk unpickle.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class ArticleCache:
+    """Per-file results of one content folder, read at open and rewritten by `save`.
+
+    Only the entries looked up or stored since `open` are written back, so
+    files that are gone drop out. Without a folder (`open(None, …)`) nothing
+    is found or kept.
+    """
+
+    def __init__(self, content_dir: Path, file: Path | None, entries: dict[str, _Entry]):
+        self.content_dir = content_dir
+        self.file = file
+        self._old = entries
+        self._new: dict[str, _Entry] = {}
+        self._stored = 0
+
+    @classmethod
+    def open(cls, folder: Path | None, content_dir: Path) -> ArticleCache:
+        """The cache of `content_dir` in `folder`; empty when absent, unreadable or stale."""
+        if folder is None:
+            return cls(content_dir, None, {})
+        file = folder / f"{_file_prefix(content_dir)}{fingerprint(content_dir)}.pickle"
+        return cls(content_dir, file, _read(file))
+
+    def get(self, path: str, digest: bytes) -> FileResult | None:
+        """The result kept for `path` when its bytes are still those of `digest`."""
+        entry = self._old.get(path)
+        if entry is None or entry[0] != digest:
+            return None
+        self._new[path] = entry
+        return entry[1]
+
+    def put(self, path: str, digest: bytes, result: FileResult) -> None:
+        """Keep the result of a file that was parsed, for the next run."""
+        if self.file is not None:
+            self._new[path] = (digest, result)
+            self._stored += 1
+
+    def save(self) -> None:
+        """Write this run's entries atomically when they differ from those read.
+
+        Nothing is written when the fingerprint changed during the run (say,
+        topics.yml was edited): results made under two registries must not be
+        kept under either one's name. The content folder's older cache files
+        are removed, so the folder does not grow with every edit of topics.yml.
+        A folder that cannot be written costs speed, never the build: the
+        cache is only ever an optimisation.
+        """
+        file = self.file
+        if file is None or (self._stored == 0 and len(self._new) == len(self._old)):
+            return
+        prefix = _file_prefix(self.content_dir)
+        if file.name != f"{prefix}{fingerprint(self.content_dir)}.pickle":
+            return
+        with contextlib.suppress(OSError):
+            _write(file, self._new)
+            for old in file.parent.glob(f"{prefix}*.pickle"):
+                if old != file:
+                    old.unlink(missing_ok=True)
+
+
+def _file_prefix(content_dir: Path) -> str:
+    """The start of a content folder's cache file name, so folders can share a cache folder."""
+    folder = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return f"articles-{folder}-"
+
+
+def _read(file: Path) -> dict[str, _Entry]:
+    """The entries of a cache file, or none when it is missing or not one we wrote intact.
+
+    Any exception means "no cache": a half-written, truncated or foreign file
+    may fail to unpickle in many ways, and a cache must never stop a build.
+    """
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return {}
+    head = len(_MAGIC) + _CHECKSUM_BYTES
+    checksum = data[len(_MAGIC) : head]
+    if not data.startswith(_MAGIC) or checksum != file_digest(memoryview(data)[head:]):
+        return {}
+    try:
+        with paused_gc():
+            entries = pickle.loads(memoryview(data)[head:])
+    except Exception:
+        return {}
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write(file: Path, entries: dict[str, _Entry]) -> None:
+    """Replace `file` in one step, so a reader never sees half of it."""
+    payload = dumps(entries)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(_MAGIC + file_digest(payload) + payload)
+        os.replace(temp, file)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise

@@ -1,0 +1,76 @@
+"""The build cache never gives a stale page: whatever a page depends on, changing it shows."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import REPO, Site, build, copy_fixture
+
+
+def _files(site: Site) -> dict[Path, bytes]:
+    return {p.relative_to(site.root): p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
+
+
+def _warm(tmp_path: Path) -> tuple[Path, Site]:
+    content = copy_fixture("valid", tmp_path)
+    code, site = build(tmp_path, content)
+    assert code == 0 and any((tmp_path / ".cache" / "digest").iterdir()), site.command
+    return content, site
+
+
+def test_cached_build_is_byte_identical_to_an_uncached_one(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    assert build(tmp_path, content)[0] == 0
+    warm = _files(site)
+    assert build(tmp_path, content, "--no-cache")[0] == 0
+    assert _files(site) == warm
+
+
+def test_editing_a_story_changes_its_pages(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
+    story.write_text(
+        story.read_text("utf-8").replace("Hotel: a general", "Hotel: an edited"), "utf-8"
+    )
+    assert build(tmp_path, content)[0] == 0
+    assert "Hotel: an edited AI story" in site.page("news/2024/01/05/hotel-general/").get_text()
+    assert "Hotel: an edited AI story" in (site.root / "feed.xml").read_text("utf-8")
+
+
+def test_editing_topics_yml_changes_the_topic_pages_and_can_fail_the_build(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    registry = content / "topics.yml"
+    text = registry.read_text("utf-8")
+    registry.write_text(text.replace("Artificial intelligence in general.", "All of AI."), "utf-8")
+    assert build(tmp_path, content)[0] == 0
+    assert site.page("topics/ai/").select_one(".dg-lead").get_text() == "All of AI."
+    registry.write_text(text.replace("- name: Microsoft AI\n", "- name: Microsoft\n"), "utf-8")
+    assert build(tmp_path, content)[0] == 1, "stories in a removed topic must fail, not hit"
+
+
+def test_editing_a_template_changes_the_pages(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    card = theme / "digest" / "card.html"
+    card.write_text(card.read_text("utf-8").replace("Read at", "Continue at"), "utf-8")
+    assert build(tmp_path, content, theme=theme)[0] == 0
+    assert "Continue at Source Example" in site.page("").get_text()
+
+
+def test_editing_mkdocs_yml_changes_the_pages(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    code, site = build(tmp_path, content, home_limit=2, timezone="Asia/Tokyo")
+    assert code == 0
+    home = site.page("")
+    assert len(home.select(".dg-card")) == 2
+    assert home.select_one(".dg-card time")["datetime"].endswith("+09:00")
+
+
+def test_deleting_the_cache_is_always_safe(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    before = _files(site)
+    shutil.rmtree(tmp_path / ".cache")
+    assert build(tmp_path, content)[0] == 0
+    assert _files(site) == before
