@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Benchmark: wall time and peak memory of `digest build` and `digest check` at archive scale.
+"""Benchmark: `digest build` and `digest check` at archive scale, next to Hugo on the same stories.
 
-Usage: python3 bench/run.py [--sizes 1000 5000 20000] [--corpus-script PATH] [--keep DIR]
+Usage: python3 bench/run.py [--sizes 1000 5000 20000] [--hugo-runs 1] [--no-hugo]
+                            [--corpus-script PATH] [--keep DIR]
 
-For each size it writes a corpus with the shared corpus generator (same
-format as curated articles: skewed topics, related coverage, ~3% drafts),
-then runs, each as its own process so its peak memory is its own:
-a cold `digest build` (fresh output folder) and a `digest check`.
-It prints a Markdown table for the README. Figures come from this machine;
-nothing here asserts a target, so nothing here can flake.
+For each size it writes a corpus with the shared corpus generator (the
+same stories the peers' figures in the issues were measured on: skewed
+topics, related coverage, ~3% drafts), then runs, each as a process of its
+own so its peak memory is its own:
+  1. a cold `digest build` (no cache, fresh output folder);
+  2. a rebuild after adding one story, with the cache warm;
+  3. `digest check` with the cache warm;
+  4. Hugo on the same stories (../shared/bench/anchor.py, which installs
+     Debian's hugo if missing), unless --no-hugo.
+It prints a Markdown table for the README, with our times as ratios to
+Hugo's cold build. Nothing here asserts a target, so nothing here can flake.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,77 +30,118 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS_SCRIPT = REPO.parent / "shared" / "corpus" / "make_corpus.py"
+SHARED = REPO.parent / "shared"
+DEFAULT_CORPUS_SCRIPT = SHARED / "corpus" / "make_corpus.py"
+ANCHOR = SHARED / "bench" / "anchor.py"
+
+NEW_STORY = """---
+title: "A story added to a built site"
+publishedDateTime: 2024-12-31T23:00:00Z
+webUrl: "https://example.com/bench/added-story"
+topics: [AI, OpenAI]
+---
+"""
 
 
-def measure(argv: list[str], cwd: Path) -> tuple[float, float]:
+def measure(argv: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MiB) of one child process; fails loudly if it fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{err[-3000:]}")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}\n{err[-3000:]}")
     return wall, usage.ru_maxrss / 1024
 
 
-def make_corpus(script: Path, n: int, folder: Path) -> None:
-    subprocess.run(
-        [sys.executable, str(script), str(n), str(folder / "articles"), "--seed", "1"],
+def hugo_seconds(content: Path, runs: int) -> float:
+    out = subprocess.run(
+        [sys.executable, str(ANCHOR), str(content), "--runs", str(runs)],
         check=True,
-        stdout=subprocess.DEVNULL,
-    )
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = re.search(r"median ([\d.]+) s wall", out)
+    if found is None:
+        sys.exit(f"unexpected output from {ANCHOR}: {out}")
+    return float(found[1])
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    ap.add_argument("--hugo-runs", type=int, default=1)
+    ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT)
     ap.add_argument("--keep", type=Path, help="write corpora and sites here and keep them")
     args = ap.parse_args()
     if not args.corpus_script.is_file():
         sys.exit(f"corpus generator not found: {args.corpus_script} (use --corpus-script)")
+    if not args.no_hugo and not ANCHOR.is_file():
+        sys.exit(f"Hugo anchor not found: {ANCHOR} (or pass --no-hugo)")
     work = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     digest = [sys.executable, "-m", "generator"]
     rows = []
     try:
         for n in args.sizes:
-            folder = work / f"c{n}"
-            shutil.rmtree(folder, ignore_errors=True)
-            make_corpus(args.corpus_script, n, folder)
-            site = work / f"site{n}"
-            shutil.rmtree(site, ignore_errors=True)
-            build = measure(
-                [
-                    *digest,
-                    "build",
-                    "-f",
-                    str(REPO / "mkdocs.yml"),
-                    "--content",
-                    str(folder),
-                    "--site-dir",
-                    str(site),
-                ],
-                REPO,
+            content, site, cache = work / f"c{n}", work / f"site{n}", work / f"cache{n}"
+            for folder in (content, site, cache):
+                shutil.rmtree(folder, ignore_errors=True)
+            subprocess.run(
+                [sys.executable, str(args.corpus_script), str(n), str(content / "articles")],
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
-            check = measure([*digest, "check", "--content", str(folder)], REPO)
-            pages = sum(1 for _ in site.rglob("index.html"))
-            rows.append((n, pages, build, check))
+            build = [
+                *digest,
+                "build",
+                "-f",
+                str(REPO / "mkdocs.yml"),
+                "--content",
+                str(content),
+                "--site-dir",
+                str(site),
+            ]
+            cold = measure([*build, "--no-cache"])
+            measure([*build, "--cache-dir", str(cache)])  # fills the cache
+            (content / "articles" / "2099-01-01-bench-added-story.md").write_text(
+                NEW_STORY.replace("2024-12-31", "2099-01-01"), encoding="utf-8"
+            )
+            rebuild = measure([*build, "--cache-dir", str(cache)])
+            check = measure(
+                [*digest, "check", "--content", str(content), "--cache-dir", str(cache)]
+            )
+            (content / "articles" / "2099-01-01-bench-added-story.md").unlink()
+            hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
+            rows.append((n, cold, rebuild, check, hugo))
             print(
-                f"{n} stories: build {build[0]:.1f} s / {build[1]:.0f} MiB, "
-                f"check {check[0]:.1f} s / {check[1]:.0f} MiB",
+                f"{n}: cold {cold[0]:.1f} s / {cold[1]:.0f} MiB, rebuild {rebuild[0]:.1f} s, "
+                f"check {check[0]:.1f} s, hugo {hugo}",
                 file=sys.stderr,
             )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"digest benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
-    print("| stories | pages | cold build | build peak memory | check | check peak memory |")
+
+    def ratio(ours: float, hugo: float | None) -> str:
+        return f" ({ours / hugo:.2f}x)" if hugo else ""
+
+    print(
+        f"digest benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+        "ratios are to Hugo's cold build of the same stories\n"
+    )
+    print(
+        "| stories | Hugo cold build | cold build | peak memory | rebuild +1 story, warm cache "
+        "| check, warm cache |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
-    for n, pages, (bw, bm), (cw, cm) in rows:
-        print(f"| {n:,} | {pages:,} | {bw:.1f} s | {bm:.0f} MiB | {cw:.1f} s | {cm:.0f} MiB |")
+    for n, (cw, cm), (rw, _), (kw, _), hugo in rows:
+        hugo_cell = f"{hugo:.1f} s" if hugo else "—"
+        print(
+            f"| {n:,} | {hugo_cell} | {cw:.1f} s{ratio(cw, hugo)} | {cm:.0f} MiB "
+            f"| {rw:.1f} s{ratio(rw, hugo)} | {kw:.1f} s |"
+        )
     return 0
 
 

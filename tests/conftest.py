@@ -44,8 +44,8 @@ def write_config(
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(content)
     config["theme"]["custom_dir"] = str(theme)
-    options = {**config["plugins"][1]["digest"], **plugin}
-    config["plugins"][1] = {"digest": options}
+    (at,) = [i for i, p in enumerate(config["plugins"]) if isinstance(p, dict) and "digest" in p]
+    config["plugins"][at] = {"digest": {**config["plugins"][at]["digest"], **plugin}}
     path = folder / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return path
