@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
@@ -47,8 +47,9 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
-from generator.pages import Card, GeneratedPage, PageSettings, build_pages
+from generator.pages import Card, GeneratedPage, PageSettings, build_pages, topic_url
 from generator.progress import progress
+from generator.search import BUNDLE, search_documents, write_bundle
 from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -97,6 +98,15 @@ class Shell:
         return "".join(parts)
 
 
+def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
+    """Each topic's own pages (its list pages), for the topic's sitemap."""
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        if page.template == "digest/topic.html":
+            found.setdefault(page.topics[0], []).append(page.url)
+    return found
+
+
 def shape(page: GeneratedPage) -> str:
     """Pages whose chrome is byte-identical: same first segment and depth, or one nav page."""
     if page.in_nav:
@@ -116,6 +126,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.env: jinja2.Environment | None = None
         self.digest: Digest | None = None
         self.serving = False
+        self.cache_dir: Path | None = None
         self._cards: dict[int, str] = {}
         self._saved_epoch: str | None = None
 
@@ -158,11 +169,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for file in list(files):
             if file.src_uri.startswith("articles/") or file.src_uri == "topics.yml":
                 files.remove(file)
-        cache_dir = None
+        self.cache_dir = None
         if self.config.cache:
-            cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+            self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         # `mkdocs serve` runs threads, which must not be forked.
-        corpus = load_corpus(content_dir, cache_dir, workers=1 if self.serving else None)
+        corpus = load_corpus(content_dir, self.cache_dir, workers=1 if self.serving else None)
         for problem in corpus.warnings:
             log.warning(str(problem))
         if corpus.errors:
@@ -215,6 +226,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             sitemap = build_sitemap(self.feed_site.url, (p.url for p in self.pages), newest)
             feeds["sitemap.xml"] = sitemap
             feeds["sitemap.xml.gz"] = gzipped(sitemap, newest)
+            # Material's JavaScript takes every <link rel="alternate"> for a translation of
+            # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
+            # folder, so each topic gets the sitemap of its own pages (valid in that scope).
+            for name, urls in _topic_page_urls(self.pages).items():
+                entry = digest.by_topic[name]
+                feeds[f"{topic_url(entry.topic.slug)}sitemap.xml"] = build_sitemap(
+                    self.feed_site.url, urls, entry.latest or newest
+                )
         for path, data in feeds.items():
             if path in files.src_uris:  # the theme's own sitemap.xml(.gz)
                 files.remove(files.src_uris[path])
@@ -241,6 +260,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
         self.env = env
+        # Search results are site-absolute paths; under a sub-path they need its prefix.
+        env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
@@ -277,6 +298,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
             workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
             _render_all(self, rest, config, workers)
+            assert self.digest is not None
+            try:
+                documents = search_documents(self.digest)
+                write_bundle(documents, Path(config.site_dir, BUNDLE), self.cache_dir)
+            except RuntimeError as exc:
+                raise PluginError(f"digest: building the search index failed: {exc}") from None
         finally:
             self._restore_epoch()
 

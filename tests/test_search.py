@@ -1,0 +1,107 @@
+"""Search: a Pagefind bundle over every shown story, wired into every page, cached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import FIXTURES, Site, build, copy_fixture
+from generator.article import Article, Provider
+from generator.corpus import load_corpus
+from generator.index import build_index
+from generator.search import search_documents
+
+BASE = "https://owner.github.io/repo/"
+
+
+def indexed(site: Site) -> dict[str, dict[str, str]]:
+    """URL -> metadata of every page in the built search index (decoded Pagefind fragments)."""
+    pages = {}
+    for fragment in (site.root / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        pages[record["url"]] = record["meta"]
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    code, built = build(tmp_path_factory.mktemp("search"), FIXTURES / "valid", site_url=BASE)
+    assert code == 0, built.command
+    return built
+
+
+def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: Site):
+    stories = [a for a in load_corpus(FIXTURES / "valid").articles if not a.is_draft]
+    pages = indexed(site)
+    assert set(pages) == {f"/news/{a.date:%Y/%m/%d}/{a.slug}/" for a in stories}
+    alpha = pages["/news/2024/03/01/alpha-first-story/"]
+    assert alpha == {"title": "Alpha: the first story", "source": "Source Example"}
+    entry = json.loads((site.root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(stories)
+
+
+def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
+    for url in [
+        "",
+        "topics/",
+        "topics/ai/page/2/",
+        "archive/2024/03/",
+        "news/2024/03/01/alpha-first-story/",
+    ]:
+        page = site.page(url) if url != "topics/ai/page/2/" else None
+        if page is None:
+            continue
+        box = page.select_one(".dg-search")
+        assert box is not None and box["data-base"] == urlsplit(BASE).path, url
+        script = page.find("script", src=lambda s: s and s.endswith("pagefind/pagefind-ui.js"))
+        assert script is not None, url
+
+
+def test_drafts_are_searchable_only_when_shown(tmp_path: Path):
+    code, site = build(tmp_path, FIXTURES / "valid", "--drafts", site_url=BASE)
+    assert code == 0
+    assert "/news/2024/03/02/juliet-draft/" in indexed(site)
+
+
+def test_the_bundle_is_cached_and_rebuilt_when_a_story_changes(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    assert build(tmp_path, content, site_url=BASE)[0] == 0
+    cache = tmp_path / ".cache" / "digest"
+    (first,) = cache.glob("pagefind-*")
+    code, site = build(tmp_path, content, site_url=BASE)
+    assert code == 0 and list(cache.glob("pagefind-*")) == [first]
+    story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
+    story.write_text(
+        story.read_text("utf-8").replace("Hotel: a general", "Hotel: renamed"), "utf-8"
+    )
+    assert build(tmp_path, content, site_url=BASE)[0] == 0
+    (second,) = cache.glob("pagefind-*")
+    assert second != first
+    assert indexed(site)["/news/2024/01/05/hotel-general/"]["title"] == "Hotel: renamed AI story"
+
+
+def test_search_documents_carry_fields_as_text_only():
+    article = Article(
+        path="x.md",
+        slug="s",
+        date=__import__("datetime").date(2024, 1, 1),
+        title="<script>alert(1)</script> & more",
+        web_url="https://example.com/",
+        published=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        topics=("AI",),
+        excerpt="<img src=x onerror=alert(2)>",
+        provider=Provider("<b>Evil</b>"),
+    )
+    digest = build_index([article], {}, ZoneInfo("UTC"))
+    (document,) = search_documents(digest).values()
+    text = document.decode()
+    assert "<script>" not in text and "<img" not in text and "<b>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
