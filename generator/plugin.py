@@ -262,6 +262,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.env = env
         # Search results are site-absolute paths; under a sub-path they need its prefix.
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
+        # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
+        env.globals["digest_search"] = bool(self.digest and self.digest.articles)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
@@ -300,8 +302,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             _render_all(self, rest, config, workers)
             assert self.digest is not None
             try:
-                documents = search_documents(self.digest)
-                write_bundle(documents, Path(config.site_dir, BUNDLE), self.cache_dir)
+                if self.digest.articles:
+                    documents = search_documents(self.digest)
+                    write_bundle(documents, Path(config.site_dir, BUNDLE), self.cache_dir)
             except RuntimeError as exc:
                 raise PluginError(f"digest: building the search index failed: {exc}") from None
         finally:

@@ -46,13 +46,21 @@ def search_documents(digest: Digest, language: str = "en") -> dict[str, bytes]:
 
 
 def write_bundle(documents: dict[str, bytes], target: Path, cache_dir: Path | None) -> None:
-    """Put the search bundle for `documents` at `target`, from the cache when it has it."""
-    key = _key(documents)
-    if cache_dir is None:
-        with tempfile.TemporaryDirectory(prefix="digest-search-") as work:
-            _index(documents, Path(work), target)
-        return
-    cached = cache_dir / f"{BUNDLE}-{key}"
+    """Put the search bundle for `documents` at `target`, from the cache when it has it.
+
+    A cache folder that cannot be written costs speed, never the build.
+    """
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):
+            _write_cached(documents, target, cache_dir)
+            return
+        shutil.rmtree(target, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="digest-search-") as work:
+        _index(documents, Path(work), target)
+
+
+def _write_cached(documents: dict[str, bytes], target: Path, cache_dir: Path) -> None:
+    cached = cache_dir / f"{BUNDLE}-{_key(documents)}"
     if not cached.is_dir():
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".search-", dir=cache_dir) as work:

@@ -105,3 +105,20 @@ def test_search_documents_carry_fields_as_text_only():
     text = document.decode()
     assert "<script>" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
+
+
+def test_a_new_site_without_stories_builds_without_search(tmp_path: Path):
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    code, site = build(tmp_path, tmp_path / "content", site_url=BASE)
+    assert code == 0, site.command
+    home = site.page("")
+    assert home.select_one(".dg-empty").get_text() == "No stories yet."
+    assert home.select_one(".dg-search") is None and not (site.root / "pagefind").exists()
+
+
+def test_an_unwritable_cache_folder_still_gives_a_search_index(tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", "utf-8")
+    code, site = build(tmp_path, FIXTURES / "valid", "--cache-dir", str(blocker), site_url=BASE)
+    assert code == 0, site.command
+    assert "/news/2024/03/01/alpha-first-story/" in indexed(site)
