@@ -134,6 +134,11 @@ class _Walk:
     path: str
     seen: set[int] = field(default_factory=set)
 
+    def fail(self, node: yaml.Node | None, message: str) -> InvalidContent:
+        """The error that stops this file, at `node`'s line (or the front matter's first)."""
+        line = self.first_line + (node.start_mark.line if node is not None else 0)
+        return InvalidContent(ContentError(self.path, line, Level.ERROR, message))
+
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -145,32 +150,16 @@ def _construct(node: yaml.Node, at: KeyPath, walk: _Walk) -> Any:
     few lines of YAML expand into gigabytes.
     """
     if id(node) in walk.seen:
-        raise InvalidContent(
-            ContentError(
-                walk.path,
-                walk.first_line + node.start_mark.line,
-                Level.ERROR,
-                "YAML anchors and aliases are not allowed in front matter",
-            )
-        )
+        raise walk.fail(node, "YAML anchors and aliases are not allowed in front matter")
     walk.seen.add(id(node))
     if len(walk.seen) > MAX_YAML_NODES:
-        raise InvalidContent(
-            ContentError(walk.path, walk.first_line, Level.ERROR, "front matter is too large")
-        )
+        raise walk.fail(None, "front matter is too large")
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if key_node.tag == _STR_TAG else _construct(key_node, at, walk)
             if not isinstance(key, str | int | bool | float) or key is None:
-                raise InvalidContent(
-                    ContentError(
-                        walk.path,
-                        walk.first_line + key_node.start_mark.line,
-                        Level.ERROR,
-                        "front matter keys must be plain names",
-                    )
-                )
+                raise walk.fail(key_node, "front matter keys must be plain names")
             here = (*at, str(key))
             walk.lines[here] = walk.first_line + key_node.start_mark.line
             mapping[key] = _construct(value_node, here, walk)

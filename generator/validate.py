@@ -343,17 +343,17 @@ def check_corpus(
     topics: dict[str, Topic] = dict(registry or {})
     first_use: dict[str, Article] = {}
     slug_owner: dict[str, str] = {t.slug: t.name for t in topics.values()}
+
+    def error(article: Article, message: str) -> None:
+        problems.append(ContentError(article.path, 1, Level.ERROR, message))
+
     for article in articles:
         key = (article.date, article.slug)
         if key in by_url:
             other = by_url[key]
-            problems.append(
-                ContentError(
-                    article.path,
-                    1,
-                    Level.ERROR,
-                    f"same page URL as {other.path} (same date and slug); rename one of them",
-                )
+            error(
+                article,
+                f"same page URL as {other.path} (same date and slug); rename one of them",
             )
         else:
             by_url[key] = article
@@ -363,14 +363,10 @@ def check_corpus(
             slug = topic_slug(name)
             if slug in slug_owner:
                 owner = slug_owner[slug]
-                problems.append(
-                    ContentError(
-                        article.path,
-                        1,
-                        Level.ERROR,
-                        f"topic '{name}' would share the URL /topics/{slug}/ with topic '{owner}'"
-                        f" (used in {first_use[owner].path}); use one spelling",
-                    )
+                error(
+                    article,
+                    f"topic '{name}' would share the URL /topics/{slug}/ with topic '{owner}'"
+                    f" (used in {first_use[owner].path}); use one spelling",
                 )
                 continue
             slug_owner[slug] = name
