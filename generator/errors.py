@@ -34,14 +34,3 @@ class InvalidContent(Exception):
     def __init__(self, problem: ContentError):
         super().__init__(str(problem))
         self.problem = problem
-
-
-class ContentErrors(Exception):
-    """Raised once with every error of a corpus, so a build never stops at the first."""
-
-    def __init__(self, problems: list[ContentError]):
-        self.problems = sorted(problems)
-        errors = [p for p in self.problems if p.level is Level.ERROR]
-        super().__init__(
-            f"{len(errors)} error(s) in the content:\n" + "\n".join(str(p) for p in self.problems)
-        )

@@ -37,10 +37,6 @@ class Digest:
     by_provider: dict[str, tuple[Article, ...]]
     tz: ZoneInfo
 
-    def local(self, when: dt.datetime) -> dt.datetime:
-        """A time in the site's time zone, which is what day and month groupings use."""
-        return when.astimezone(self.tz)
-
 
 def group_by_day(articles: Iterable[Article], tz: ZoneInfo) -> list[tuple[dt.date, list[Article]]]:
     """Consecutive runs of already-sorted stories that share a local day."""
