@@ -123,6 +123,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.shells: dict[str, Shell] = {}
         self.topic_feeds: dict[str, list[FeedLink]] = {}
         self.feed_site: FeedSite | None = None
+        self.site_feeds: list[FeedLink] = []
+        self.site_name = ""
         self.env: jinja2.Environment | None = None
         self.digest: Digest | None = None
         self.serving = False
@@ -150,6 +152,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             description=config.site_description or "",
             url=config.site_url if config.site_url.endswith("/") else config.site_url + "/",
         )
+        # The same on every page; made once rather than for each of thousands of pages.
+        self.site_feeds = site_feed_links(self.feed_site)
+        self.site_name = str(escape(config.site_name))
         try:
             self.tz = ZoneInfo(self.config.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -290,7 +295,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if generated is None:
             return None
         shell = self.shells[shape(generated)] = Shell.parse(output, page.file.src_uri)
-        return shell.fill(self._values(generated, config))
+        return shell.fill(self._values(generated))
 
     @event_priority(-100)  # after other plugins (search) have written their files
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -322,12 +327,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def write(self, page: GeneratedPage, config: MkDocsConfig) -> None:
         """Write one page from its shape's shell."""
-        html = self.shells[shape(page)].fill(self._values(page, config))
+        html = self.shells[shape(page)].fill(self._values(page))
         path = os.path.join(config.site_dir, page.url, "index.html")
         with open(path, "wb") as fh:
             fh.write(html.encode("utf-8", errors="xmlcharrefreplace"))
 
-    def _values(self, page: GeneratedPage, config: MkDocsConfig) -> dict[str, str]:
+    def _values(self, page: GeneratedPage) -> dict[str, str]:
         assert self.env is not None and self.feed_site is not None
         prefix = "../" * page.url.count("/")
 
@@ -335,7 +340,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return prefix + url or "./"
 
         topic_feeds = [link for name in page.topics for link in self.topic_feeds[name]]
-        site_feeds = site_feed_links(self.feed_site)
+        site_feeds = self.site_feeds
         context: dict[str, Any] = {
             "digest": page.context,
             "title": page.title,
@@ -349,9 +354,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             feeds=site_feeds + topic_feeds, rel=rel
         )
         header = str(escape(page.title))
-        site_name = str(escape(config.site_name))
         return {
-            SHELL_TITLE: site_name if page.url == "" else f"{header} - {site_name}",
+            SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
             SHELL_HEADER: header,
             SHELL_CANONICAL: str(escape(urljoin(self.feed_site.url, page.url))),
             SHELL_HEAD: head,
