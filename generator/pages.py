@@ -98,6 +98,24 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A curator's note, rendered to sanitised HTML only when a page that shows it is rendered.
+
+    Markdown is the dearest part of a story page, and a build whose output
+    cache already holds the page never needs it; the Markdown source is what
+    identifies the note.
+    """
+
+    source: str
+
+    def __bool__(self) -> bool:
+        return bool(self.source.strip())
+
+    def __html__(self) -> str:
+        return render_note(self.source)
+
+
+@dataclass(frozen=True, slots=True)
 class Day:
     iso: str
     label: str
@@ -237,7 +255,8 @@ def build_pages(digest: Digest, settings: PageSettings) -> list[GeneratedPage]:
     for entry in digest.topics:
         pages.extend(_topic_pages(entry, cards, settings))
     pages.extend(_archive_pages(digest, cards))
-    pages.extend(_article_page(a, digest, cards, settings) for a in digest.articles)
+    place = _Place(digest)
+    pages.extend(_article_page(a, digest, cards, settings, place) for a in digest.articles)
     return pages
 
 
@@ -308,13 +327,24 @@ def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
 
 
 def _article_page(
-    article: Article, digest: Digest, cards: _Cards, settings: PageSettings
+    article: Article, digest: Digest, cards: _Cards, settings: PageSettings, place: _Place
 ) -> GeneratedPage:
-    elsewhere = []
+    """A story and, for each of its topics, the stories published just before it there.
+
+    Earlier stories rather than the topic's newest keep a story page the same
+    when newer stories arrive, so publishing one story rewrites a handful of
+    pages, not every page of its topics; the topic link leads to the newest.
+    """
+    earlier = []
     for name in article.topics:
-        newest = digest.by_topic[name].articles[: settings.topic_stories + 1]
-        others = [a for a in newest if a is not article][: settings.topic_stories]
-        elsewhere.append({"topic": cards.topic_links[name], "cards": [cards(a) for a in others]})
+        stories = digest.by_topic[name].articles
+        start = place(name, article) + 1
+        earlier.append(
+            {
+                "topic": cards.topic_links[name],
+                "cards": [cards(a) for a in stories[start : start + settings.topic_stories]],
+            }
+        )
     return GeneratedPage(
         article_url(article),
         article.title,
@@ -322,8 +352,23 @@ def _article_page(
         {
             "card": cards(article),
             "day": long_date(article.published.astimezone(digest.tz).date()),
-            "note": render_note(article.body),
-            "elsewhere": elsewhere,
+            "note": Note(article.body),
+            "earlier": earlier,
         },
         topics=article.topics,
     )
+
+
+class _Place:
+    """Where a story sits in each topic's newest-first list, found in constant time."""
+
+    def __init__(self, digest: Digest):
+        self.digest = digest
+        self._places: dict[str, dict[int, int]] = {}
+
+    def __call__(self, topic: str, article: Article) -> int:
+        places = self._places.get(topic)
+        if places is None:
+            stories = self.digest.by_topic[topic].articles
+            places = self._places[topic] = {id(a): i for i, a in enumerate(stories)}
+        return places[id(article)]

@@ -18,6 +18,15 @@ VALID = FIXTURES / "valid"
 PUBLISHED = {a.slug: a for a in load_corpus(VALID).articles if not a.is_draft}
 
 
+def topic_slugs(site: Site, slug: str) -> list[str]:
+    """Every story slug of a topic, in order, across its pages."""
+    found, number = card_slugs(site.page(f"topics/{slug}/")), 2
+    while (site.root / f"topics/{slug}/page/{number}/index.html").is_file():
+        found += card_slugs(site.page(f"topics/{slug}/page/{number}/"))
+        number += 1
+    return found
+
+
 def card_slugs(soup: BeautifulSoup) -> list[str]:
     """The story slugs of the cards on a page, in page order."""
     return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in soup.select(".dg-card__title a")]
@@ -161,14 +170,16 @@ def test_article_page_has_everything_a_reader_needs(valid_site: Site):
     assert len(related) == 2 and "Beta Wire" in related[0].get_text()
     assert related[0].select_one("time")["datetime"] == "2024-03-01T09:00:00+00:00"
     groups = {s.select_one("h2 a").get_text(): card_slugs(s) for s in page.select(".dg-elsewhere")}
-    assert groups["AI"] == [
-        "bravo-high-heat",
-        "charlie-low-heat",
-        "delta-low-heat",
-        "kilo-leap-day",
-        "foxtrot-non-latin",
+    # The stories published just before this one in each topic, in the topic's own order.
+    for topic, slug in [("AI", "ai"), ("AI in Finance", "ai-in-finance")]:
+        listed = topic_slugs(valid_site, slug)
+        after = listed[listed.index("alpha-first-story") + 1 :]
+        assert groups[topic] == after[:5] and groups[topic]
+    assert groups["AI"][0] == "kilo-leap-day"
+    assert [a.get_text() for a in page.select(".dg-elsewhere__latest a")] == [
+        "Latest in AI →",
+        "Latest in AI in Finance →",
     ]
-    assert groups["AI in Finance"] == ["kilo-leap-day", "golf-finance"]
     assert page.title.get_text() == "Alpha: the first story - AI News Digest"
 
 
