@@ -83,7 +83,7 @@ def load_corpus(
             if results[i] is not None:
                 continue
             misses.append((i, path, digest))
-            todo.append((path, file.name, data))
+            todo.append((path, os.path.basename(file), data))
             if pool is None and workers > 1 and len(misses) >= PARALLEL_MIN_FILES:
                 pool = stack.enter_context(_process_pool(workers))
             if pool is not None and len(todo) >= BATCH_FILES:
@@ -115,16 +115,16 @@ def load_corpus(
     )
 
 
-def _article_files(content_dir: Path) -> list[tuple[Path, str]]:
+def _article_files(content_dir: Path) -> list[tuple[str, str]]:
     """Every article file with the path reports show for it, in `find_articles` order.
 
     The shown path is `display_path(content_dir) / <path inside content_dir>`,
-    joined as text: building two more Path objects per file would cost more
-    than reading a cached file.
+    joined as text: building Path objects per file would cost more than
+    reading a cached file.
     """
     prefix = str(Path(display_path(content_dir), "_"))[:-1]  # "" when shown as ".", else "x/"
-    skip = len(content_dir.parts)
-    return [(file, prefix + os.sep.join(file.parts[skip:])) for file in find_articles(content_dir)]
+    root = str(content_dir)
+    return [(os.path.join(root, name), prefix + name) for name in find_articles(content_dir)]
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:

@@ -57,14 +57,19 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_articles(content_dir: Path) -> list[Path]:
-    """Every `articles/**.md` file, in a stable order so reports and output never shuffle."""
-    root = content_dir / "articles"
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+def find_articles(content_dir: Path) -> list[str]:
+    """Every `articles/**.md` file, relative to `content_dir`, in a stable order.
+
+    Stable so reports and output never shuffle; text rather than Path objects,
+    which at tens of thousands of files cost more than reading cached files.
+    """
+    found: list[tuple[str, ...]] = []
+    for dirpath, dirnames, filenames in os.walk(content_dir / "articles"):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, f) for f in filenames if f.endswith(".md"))
-    return sorted(found)
+        folder = tuple(os.path.relpath(dirpath, content_dir).split(os.sep))
+        found.extend((*folder, f) for f in filenames if f.endswith(".md"))
+    found.sort()
+    return [os.sep.join(parts) for parts in found]
 
 
 def decode(data: bytes, path: str) -> str | ContentError:

@@ -43,7 +43,9 @@ def test_warm_load_equals_cold_load_and_no_cache(fixture: str, tmp_path: Path):
     assert (warm.cache_hits, warm.cache_misses) == (warm.files, 0)
     assert (uncached.cache_hits, uncached.cache_misses) == (0, uncached.files)
     # Reports name files exactly as the file-by-file loader does.
-    assert {p.path for p in warm.problems} <= {display_path(f) for f in find_articles(content)}
+    assert {p.path for p in warm.problems} <= {
+        display_path(content / f) for f in find_articles(content)
+    }
     if fixture == "bad":
         assert warm.errors, "the bad fixture must keep its errors when they come from the cache"
 
