@@ -17,12 +17,16 @@ cores.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +40,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.article import Article
 from generator.config import DigestConfig
 from generator.corpus import load_corpus
 from generator.feeds import (
@@ -47,9 +52,10 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
+from generator.page_cache import Fingerprints, PageStore, write_page
 from generator.pages import Card, GeneratedPage, PageSettings, build_pages, topic_url
 from generator.progress import progress
-from generator.search import BUNDLE, search_documents, write_bundle
+from generator.search import FOLDER, SearchJob, shards
 from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -97,6 +103,12 @@ class Shell:
         parts[1::2] = [values[name] for name in parts[1::2]]
         return "".join(parts)
 
+    def key(self, base: bytes) -> bytes:
+        """`base` extended by this shell: the chrome of every page of its shape."""
+        h = hashlib.blake2b(base, digest_size=16)
+        h.update("\x00".join(self.parts).encode("utf-8", errors="surrogatepass"))
+        return h.digest()
+
 
 def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
     """Each topic's own pages (its list pages), for the topic's sitemap."""
@@ -129,8 +141,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.digest: Digest | None = None
         self.serving = False
         self.cache_dir: Path | None = None
+        self.search_shards: dict[str, list[Article]] = {}
         self._cards: dict[int, str] = {}
         self._saved_epoch: str | None = None
+        self._shell_keys: dict[str, bytes] = {}
+        self._prints = Fingerprints(shared=(Card,))
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -195,6 +210,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             topic_stories=self.config.topic_stories,
         )
         self.pages = build_pages(digest, settings)
+        self.search_shards = shards(digest)
         for page in self.pages:
             if page.src_uri in files.src_uris:
                 raise PluginError(
@@ -268,7 +284,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Search results are site-absolute paths; under a sub-path they need its prefix.
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
-        env.globals["digest_search"] = bool(self.digest and self.digest.articles)
+        env.globals["digest_search"] = [f"{FOLDER}/{name}/" for name in self.search_shards]
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
@@ -295,6 +311,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if generated is None:
             return None
         shell = self.shells[shape(generated)] = Shell.parse(output, page.file.src_uri)
+        # MkDocs writes this page in place; a stored page linked there by an earlier
+        # (dirty) build must not be overwritten through the link.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(page.file.abs_dest_path)
         return shell.fill(self._values(generated))
 
     @event_priority(-100)  # after other plugins (search) have written their files
@@ -304,14 +324,23 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         try:
             rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
             workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
-            _render_all(self, rest, config, workers)
-            assert self.digest is not None
+            store = None
+            if self.cache_dir is not None:
+                store = PageStore(self.cache_dir)
+                base = self._output_key()
+                self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
+            search = SearchJob.start(
+                self.search_shards, Path(config.site_dir, FOLDER), self.cache_dir
+            )
             try:
-                if self.digest.articles:
-                    documents = search_documents(self.digest)
-                    write_bundle(documents, Path(config.site_dir, BUNDLE), self.cache_dir)
-            except RuntimeError as exc:
-                raise PluginError(f"digest: building the search index failed: {exc}") from None
+                keys = _render_all(self, rest, config, workers, store)
+            finally:
+                try:
+                    search.finish()
+                except RuntimeError as exc:
+                    raise PluginError(f"digest: building the search index failed: {exc}") from None
+            if store is not None:
+                store.prune(keys)
         finally:
             self._restore_epoch()
 
@@ -325,12 +354,46 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 return candidate
         return None
 
-    def write(self, page: GeneratedPage, config: MkDocsConfig) -> None:
-        """Write one page from its shape's shell."""
-        html = self.shells[shape(page)].fill(self._values(page))
+    def _output_key(self) -> bytes:
+        """A hash of everything besides its shell and its own context that a page depends on.
+
+        That is this package's code, the libraries that render, the digest's
+        templates and the site-wide values filled into every page; the shells
+        carry the rest of the theme and mkdocs.yml.
+        """
+        assert self.env is not None and self.env.loader is not None
+        h = hashlib.blake2b(digest_size=16)
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            h.update(path.name.encode() + b"\x00" + path.read_bytes())
+        libraries = ("jinja2", "markupsafe", "markdown", "nh3")
+        h.update(repr((sys.version, [version(name) for name in libraries])).encode())
+        for name in self.env.list_templates(filter_func=lambda n: n.startswith("digest/")):
+            source = self.env.loader.get_source(self.env, name)[0]
+            h.update(name.encode() + b"\x00" + source.encode())
+        site = (self.site_name, self.feed_site, self.site_feeds, sorted(self.topic_feeds.items()))
+        h.update(repr((site, sorted(self.config.items()))).encode())
+        return h.digest()
+
+    def _page_key(self, page: GeneratedPage) -> str:
+        """The page's identity in the output cache: its shell's key and all of its own values."""
+        h = hashlib.blake2b(self._shell_keys[shape(page)], digest_size=20)
+        h.update(self._prints((page.url, page.title, page.template, page.topics, page.context)))
+        return h.hexdigest()
+
+    def write(self, page: GeneratedPage, config: MkDocsConfig, store: PageStore | None) -> str:
+        """Write one page from its shape's shell, or link it from `store`; gives its key."""
         path = os.path.join(config.site_dir, page.url, "index.html")
-        with open(path, "wb") as fh:
-            fh.write(html.encode("utf-8", errors="xmlcharrefreplace"))
+        if store is None:
+            write_page(path, self._html(page))
+            return ""
+        key = self._page_key(page)
+        if not store.place(key, path):
+            store.put(key, self._html(page), path)
+        return key
+
+    def _html(self, page: GeneratedPage) -> bytes:
+        html = self.shells[shape(page)].fill(self._values(page))
+        return html.encode("utf-8", errors="xmlcharrefreplace")
 
     def _values(self, page: GeneratedPage) -> dict[str, str]:
         assert self.env is not None and self.feed_site is not None
@@ -380,41 +443,48 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
 
 def _render_all(
-    plugin: DigestPlugin, pages: Sequence[GeneratedPage], config: MkDocsConfig, workers: int
-) -> None:
-    """Write `pages`, split over `workers` forked processes that share the plugin's state."""
+    plugin: DigestPlugin,
+    pages: Sequence[GeneratedPage],
+    config: MkDocsConfig,
+    workers: int,
+    store: PageStore | None,
+) -> list[str]:
+    """Write `pages`, split over `workers` forked processes that share the plugin's state.
+
+    Gives the pages' output-cache keys.
+    """
     folders = sorted({os.path.join(config.site_dir, page.url) for page in pages})
     for folder in folders:
         os.makedirs(folder, exist_ok=True)
     chunks = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
+    keys: list[str] = []
     with progress(len(pages), "pages", "Writing pages") as bar:
         if workers <= 1 or len(chunks) < 2:
             for start, end in chunks:
-                for page in pages[start:end]:
-                    plugin.write(page, config)
+                keys.extend(plugin.write(page, config, store) for page in pages[start:end])
                 bar.update(end - start)
-            return
+            return keys
         global _FORKED
-        _FORKED = (plugin, pages, config)
+        _FORKED = (plugin, pages, config, store)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for written in pool.imap_unordered(_write_chunk, chunks):
-                    bar.update(written)
+                    keys.extend(written)
+                    bar.update(len(written))
         finally:
             _FORKED = None
+    return keys
 
 
 # Pages per task handed to a worker: small enough for a smooth progress bar and an even
 # split between workers, large enough that task overhead does not show.
 _CHUNK = 250
 # Set just before forking so the workers inherit it instead of pickling the plugin.
-_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], MkDocsConfig] | None = None
+_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], MkDocsConfig, PageStore | None] | None = None
 
 
-def _write_chunk(chunk: tuple[int, int]) -> int:
+def _write_chunk(chunk: tuple[int, int]) -> list[str]:
     assert _FORKED is not None
-    plugin, pages, config = _FORKED
+    plugin, pages, config, store = _FORKED
     start, end = chunk
-    for page in pages[start:end]:
-        plugin.write(page, config)
-    return end - start
+    return [plugin.write(page, config, store) for page in pages[start:end]]

@@ -1,12 +1,19 @@
-"""Site search: a Pagefind bundle (a chunked index fetched piece by piece) over every story.
+"""Site search: Pagefind bundles (chunked indexes fetched piece by piece) over every story.
 
 Material's own search ships one index file to every reader, which at tens of
 thousands of stories is several megabytes, and it only sees pages MkDocs
-renders itself. Pagefind splits the index into small chunks a browser fetches
+renders itself. Pagefind splits an index into small chunks a browser fetches
 as a query needs them. It is fed one tiny document per story (title, source,
 excerpt) rather than the rendered pages, so it parses a few hundred bytes per
-story instead of the whole chrome. Its output depends only on those
-documents, so it is kept in the cache and reused until a story changes.
+story instead of the whole chrome.
+
+The stories are indexed in shards: the newest month on its own, then one per
+year (per quarter for a year too big for one run), which the search box
+merges. A shard's bundle depends only on its documents, so it is kept in the
+cache and reused until one of its stories changes: publishing a story
+re-indexes the newest month, not the archive, and no Pagefind run holds more
+than one shard in memory. The runs happen in a process of their own while
+the pages are written.
 """
 
 from __future__ import annotations
@@ -19,20 +26,52 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from generator.article import Article
 from generator.index import Digest
 from generator.pages import article_url
 
-BUNDLE = "pagefind"
+# The site folder that holds one bundle per shard.
+FOLDER = "search"
+RECENT = "recent"
+# Stories one Pagefind run indexes at most (Pagefind needs ~40 KB of memory per story).
+SHARD_LIMIT = 8000
+_CACHED = "search-"
 
 
-def search_documents(digest: Digest, language: str = "en") -> dict[str, bytes]:
-    """One small HTML document per shown story, at its page's path (`news/…/index.html`)."""
-    documents = {}
+def shards(digest: Digest) -> dict[str, list[Article]]:
+    """Shown stories by shard name, newest shard first; no stories, no shards."""
+    if not digest.articles:
+        return {}
+    tz = digest.tz
+    newest = digest.articles[0].published.astimezone(tz)
+    by_year: dict[str, list[Article]] = {RECENT: []}
     for article in digest.articles:
+        local = article.published.astimezone(tz)
+        if (local.year, local.month) == (newest.year, newest.month):
+            by_year[RECENT].append(article)
+        else:
+            by_year.setdefault(str(local.year), []).append(article)
+    found: dict[str, list[Article]] = {}
+    for name, stories in by_year.items():
+        if name == RECENT or len(stories) <= SHARD_LIMIT:
+            found[name] = stories
+            continue
+        for article in stories:
+            quarter = (article.published.astimezone(tz).month - 1) // 3 + 1
+            found.setdefault(f"{name}-q{quarter}", []).append(article)
+    return found
+
+
+def search_documents(stories: Iterable[Article], language: str = "en") -> dict[str, bytes]:
+    """One small HTML document per story, at its page's path (`news/…/index.html`)."""
+    documents = {}
+    for article in stories:
         source = html.escape(article.provider.name) if article.provider else ""
         excerpt = html.escape(article.excerpt or "")
         title = html.escape(article.title)
@@ -45,44 +84,95 @@ def search_documents(digest: Digest, language: str = "en") -> dict[str, bytes]:
     return documents
 
 
-def write_bundle(documents: dict[str, bytes], target: Path, cache_dir: Path | None) -> None:
-    """Put the search bundle for `documents` at `target`, from the cache when it has it.
+@dataclass
+class SearchJob:
+    """Indexing that runs in its own process while the caller writes pages.
 
-    A cache folder that cannot be written costs speed, never the build.
+    `start` writes the documents of every shard the cache lacks and starts
+    Pagefind on them, one shard after another; `finish` waits for it and puts
+    every shard's bundle into the site. A cache folder that cannot be written
+    costs speed, never the build.
     """
-    if cache_dir is not None:
-        with contextlib.suppress(OSError):
-            _write_cached(documents, target, cache_dir)
-            return
-        shutil.rmtree(target, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix="digest-search-") as work:
-        _index(documents, Path(work), target)
 
+    target: Path
+    bundles: dict[str, Path]
+    keys: dict[str, str]
+    work: Path
+    cache_dir: Path | None
+    process: subprocess.Popen[str] | None
 
-def _write_cached(documents: dict[str, bytes], target: Path, cache_dir: Path) -> None:
-    cached = cache_dir / f"{BUNDLE}-{_key(documents)}"
-    if not cached.is_dir():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".search-", dir=cache_dir) as work:
-            built = Path(work) / "bundle"
-            _index(documents, Path(work), built)
-            os.replace(built, cached)
-        for old in cache_dir.glob(f"{BUNDLE}-*"):
-            if old != cached:
+    @classmethod
+    def start(
+        cls, shards: dict[str, list[Article]], target: Path, cache_dir: Path | None
+    ) -> SearchJob:
+        keys = {name: _key(search_documents(stories)) for name, stories in shards.items()}
+        store = cache_dir
+        if store is not None:
+            try:
+                store.mkdir(parents=True, exist_ok=True)
+                work = Path(tempfile.mkdtemp(prefix=".search-", dir=store))
+            except OSError:
+                store = None
+        if store is None:
+            work = Path(tempfile.mkdtemp(prefix="digest-search-"))
+        bundles, missing = {}, []
+        for name, stories in shards.items():
+            cached = store / f"{_CACHED}{name}-{keys[name]}" if store is not None else None
+            if cached is not None and cached.is_dir():
+                bundles[name] = cached
+                continue
+            bundles[name] = work / name / "bundle"
+            _write_sources(search_documents(stories), work / name / "source")
+            missing.append(name)
+        process = None
+        if missing:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "generator.search", str(work), *missing],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        return cls(target, bundles, keys, work, store, process)
+
+    def finish(self) -> None:
+        """Wait for the indexing, keep its bundles in the cache, and put every shard in the site."""
+        try:
+            if self.process is not None:
+                output = self.process.communicate()[0]
+                if self.process.returncode != 0:
+                    raise RuntimeError(f"pagefind failed:\n{output}")
+            for name, bundle in self.bundles.items():
+                if self.cache_dir is not None and bundle.is_relative_to(self.work):
+                    cached = self.cache_dir / f"{_CACHED}{name}-{self.keys[name]}"
+                    with contextlib.suppress(OSError):
+                        os.replace(bundle, cached)
+                        bundle = cached
+                shutil.copytree(bundle, self.target / name, copy_function=_link_or_copy)
+            if self.cache_dir is not None:
+                self._prune()
+        finally:
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    def _prune(self) -> None:
+        assert self.cache_dir is not None
+        kept = {f"{_CACHED}{name}-{key}" for name, key in self.keys.items()}
+        for old in self.cache_dir.glob(f"{_CACHED}*"):
+            if old.name not in kept:
                 shutil.rmtree(old, ignore_errors=True)
-    shutil.copytree(cached, target, copy_function=_link_or_copy)
 
 
 def _key(documents: dict[str, bytes]) -> str:
-    """Everything the bundle depends on: the documents and the Pagefind that indexes them."""
+    """Everything a bundle depends on: its documents and the Pagefind that indexes them."""
     h = hashlib.blake2b(version("pagefind").encode(), digest_size=16)
     for path in sorted(documents):
         h.update(path.encode() + b"\x00" + documents[path] + b"\x00")
     return h.hexdigest()
 
 
-def _index(documents: dict[str, bytes], work: Path, output: Path) -> None:
-    source = work / "source"
+def _write_sources(documents: dict[str, bytes], source: Path) -> None:
     for folder in sorted({os.path.dirname(os.path.join(source, p)) for p in documents}):
         os.makedirs(folder, exist_ok=True)
 
@@ -94,13 +184,6 @@ def _index(documents: dict[str, bytes], work: Path, output: Path) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in pool.map(write, documents.items(), chunksize=200):
             pass
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output)],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"pagefind failed:\n{result.stdout}\n{result.stderr}")
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -109,3 +192,23 @@ def _link_or_copy(src: str, dst: str) -> None:
         os.link(src, dst)
         return
     shutil.copy2(src, dst)
+
+
+def _index_shards(work: Path, names: list[str]) -> int:
+    """Run Pagefind on each shard's sources in turn, so one shard at a time is in memory."""
+    for name in names:
+        source, output = work / name / "source", work / name / "bundle"
+        result = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            print(f"shard {name}:\n{result.stdout}\n{result.stderr}")
+            return 1
+        shutil.rmtree(source, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_index_shards(Path(sys.argv[1]), sys.argv[2:]))

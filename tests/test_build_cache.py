@@ -57,6 +57,9 @@ def test_editing_a_template_changes_the_pages(tmp_path: Path):
     card.write_text(card.read_text("utf-8").replace("Read at", "Continue at"), "utf-8")
     assert build(tmp_path, content, theme=theme)[0] == 0
     assert "Continue at Source Example" in site.page("").get_text()
+    # Pages written from the output cache, not only those MkDocs renders itself.
+    assert "Continue at" in site.page("news/2024/03/01/alpha-first-story/").get_text()
+    assert "Continue at" in site.page("archive/2024/01/").get_text()
 
 
 def test_editing_mkdocs_yml_changes_the_pages(tmp_path: Path):
@@ -74,3 +77,23 @@ def test_deleting_the_cache_is_always_safe(tmp_path: Path):
     shutil.rmtree(tmp_path / ".cache")
     assert build(tmp_path, content)[0] == 0
     assert _files(site) == before
+
+
+def test_a_rebuild_writes_only_the_pages_a_change_reaches(tmp_path: Path):
+    content, site = _warm(tmp_path)
+    pages = {p: (p.stat().st_ino, p.read_bytes()) for p in site.root.rglob("index.html")}
+    story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
+    story.write_text(
+        story.read_text("utf-8").replace("Hotel: a general", "Hotel: an edited"), "utf-8"
+    )
+    assert build(tmp_path, content)[0] == 0
+    after = {p: (p.stat().st_ino, p.read_bytes()) for p in site.root.rglob("index.html")}
+    assert after.keys() == pages.keys()
+    changed = {p for p in pages if pages[p][1] != after[p][1]}
+    hotel = site.root / "news/2024/01/05/hotel-general/index.html"
+    assert hotel in changed and len(changed) < len(pages) // 2
+    # An unchanged page is the same file as before, linked from the cache; only the one
+    # page of each shape that MkDocs renders itself is written again.
+    rewritten = {p for p in pages if p not in changed and pages[p][0] != after[p][0]}
+    shapes = {(p.relative_to(site.root).parts[0], len(p.parts)) for p in pages}
+    assert len(rewritten) <= len(shapes)

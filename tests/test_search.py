@@ -1,4 +1,4 @@
-"""Search: a Pagefind bundle over every shown story, wired into every page, cached."""
+"""Search: Pagefind bundles over every shown story, wired into every page, cached by shard."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import FIXTURES, Site, build, copy_fixture
+from generator import search
 from generator.article import Article, Provider
 from generator.corpus import load_corpus
 from generator.index import build_index
@@ -20,14 +21,24 @@ from generator.search import search_documents
 BASE = "https://owner.github.io/repo/"
 
 
+def bundles(site: Site) -> list[str]:
+    """The search bundles the pages' search box merges, newest first (`search/recent/`, …)."""
+    return site.page("").select_one(".dg-search")["data-bundles"].split()
+
+
 def indexed(site: Site) -> dict[str, dict[str, str]]:
-    """URL -> metadata of every page in the built search index (decoded Pagefind fragments)."""
-    pages = {}
-    for fragment in (site.root / "pagefind" / "fragment").iterdir():
-        data = gzip.decompress(fragment.read_bytes())
-        assert data.startswith(b"pagefind_dcd"), fragment
-        record = json.loads(data[len(b"pagefind_dcd") :])
-        pages[record["url"]] = record["meta"]
+    """URL -> metadata of every page in the built search bundles (decoded Pagefind fragments).
+
+    A story in two bundles would be a duplicate search result, so that fails here.
+    """
+    pages: dict[str, dict[str, str]] = {}
+    for bundle in bundles(site):
+        for fragment in (site.root / bundle / "fragment").iterdir():
+            data = gzip.decompress(fragment.read_bytes())
+            assert data.startswith(b"pagefind_dcd"), fragment
+            record = json.loads(data[len(b"pagefind_dcd") :])
+            assert record["url"] not in pages, record["url"]
+            pages[record["url"]] = record["meta"]
     return pages
 
 
@@ -44,8 +55,30 @@ def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: S
     assert set(pages) == {f"/news/{a.date:%Y/%m/%d}/{a.slug}/" for a in stories}
     alpha = pages["/news/2024/03/01/alpha-first-story/"]
     assert alpha == {"title": "Alpha: the first story", "source": "Source Example"}
-    entry = json.loads((site.root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(stories)
+    counted = 0
+    for bundle in bundles(site):
+        entry = json.loads((site.root / bundle / "pagefind-entry.json").read_text("utf-8"))
+        counted += sum(lang["page_count"] for lang in entry["languages"].values())
+    assert counted == len(stories)
+
+
+def test_stories_are_indexed_by_newest_month_then_by_year(site: Site):
+    by_bundle = {}
+    for bundle in bundles(site):
+        entry = json.loads((site.root / bundle / "pagefind-entry.json").read_text("utf-8"))
+        by_bundle[bundle] = sum(lang["page_count"] for lang in entry["languages"].values())
+    # The valid fixture: newest month March 2024 (4 shown), then 2024 and 2023.
+    assert list(by_bundle) == ["search/recent/", "search/2024/", "search/2023/"]
+    assert by_bundle["search/recent/"] == 4 and by_bundle["search/2023/"] == 1
+
+
+def test_a_year_too_big_for_one_run_is_indexed_by_quarter(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(search, "SHARD_LIMIT", 2)
+    corpus = load_corpus(FIXTURES / "valid")
+    digest = build_index(corpus.articles, corpus.topics, ZoneInfo("UTC"))
+    found = search.shards(digest)
+    assert list(found) == ["recent", "2024-q1", "2023"]
+    assert sum(map(len, found.values())) == len(digest.articles)
 
 
 def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
@@ -61,7 +94,7 @@ def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
             continue
         box = page.select_one(".dg-search")
         assert box is not None and box["data-base"] == urlsplit(BASE).path, url
-        script = page.find("script", src=lambda s: s and s.endswith("pagefind/pagefind-ui.js"))
+        script = page.find("script", src=lambda s: s and s.endswith("search/recent/pagefind-ui.js"))
         assert script is not None, url
 
 
@@ -75,16 +108,18 @@ def test_the_bundle_is_cached_and_rebuilt_when_a_story_changes(tmp_path: Path):
     content = copy_fixture("valid", tmp_path)
     assert build(tmp_path, content, site_url=BASE)[0] == 0
     cache = tmp_path / ".cache" / "digest"
-    (first,) = cache.glob("pagefind-*")
+    first = sorted(cache.glob("search-*"))
+    assert [p.name.split("-")[1] for p in first] == ["2023", "2024", "recent"]
     code, site = build(tmp_path, content, site_url=BASE)
-    assert code == 0 and list(cache.glob("pagefind-*")) == [first]
+    assert code == 0 and sorted(cache.glob("search-*")) == first
     story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
     story.write_text(
         story.read_text("utf-8").replace("Hotel: a general", "Hotel: renamed"), "utf-8"
     )
     assert build(tmp_path, content, site_url=BASE)[0] == 0
-    (second,) = cache.glob("pagefind-*")
-    assert second != first
+    # Only the shard holding the changed story (2024, January) is indexed again.
+    second = sorted(cache.glob("search-*"))
+    assert [p in first for p in second] == [True, False, True]
     assert indexed(site)["/news/2024/01/05/hotel-general/"]["title"] == "Hotel: renamed AI story"
 
 
@@ -101,7 +136,7 @@ def test_search_documents_carry_fields_as_text_only():
         provider=Provider("<b>Evil</b>"),
     )
     digest = build_index([article], {}, ZoneInfo("UTC"))
-    (document,) = search_documents(digest).values()
+    (document,) = search_documents(digest.articles).values()
     text = document.decode()
     assert "<script>" not in text and "<img" not in text and "<b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in text
@@ -113,7 +148,7 @@ def test_a_new_site_without_stories_builds_without_search(tmp_path: Path):
     assert code == 0, site.command
     home = site.page("")
     assert home.select_one(".dg-empty").get_text() == "No stories yet."
-    assert home.select_one(".dg-search") is None and not (site.root / "pagefind").exists()
+    assert home.select_one(".dg-search") is None and not (site.root / "search").exists()
 
 
 def test_an_unwritable_cache_folder_still_gives_a_search_index(tmp_path: Path):
