@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import os
 import shutil
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
 from generator.cli import main as digest
 
@@ -84,3 +92,169 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     code, site = build(tmp_path_factory.mktemp("valid"), FIXTURES / "valid", per_page=3)
     assert code == 0, f"build failed; reproduce: {site.command}"
     return site
+
+
+# Reading the built site in a real browser: Debian's Chromium driven by Playwright. A missing
+# browser fails these tests (it never skips them): `bash .ci/run` installs it.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Where the screenshot tests write; the README shows the committed set in docs/screenshots/.
+SCREENSHOTS_ENV = "DIGEST_SCREENSHOTS"
+# Readers' clock in the browser tests, so "Today"/"Yesterday" and screenshots never drift:
+# the evening of the fixture's newest day.
+READER_NOW = dt.datetime(2024, 3, 1, 18, 0, tzinfo=dt.UTC)
+# Served under a sub-path, as on GitHub Pages, so relative links and search's base are tested.
+SUB_PATH = "news-digest/"
+# Stands in for every image from outside (source logos), so no test depends on the network.
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOwD9wKAAIYAUbjA7okAAAAAElFTkSuQmCC"
+)
+# One page of each type, as readers reach them (site URLs in the served fixture site).
+PAGE_TYPES = {
+    "home": "",
+    "topics": "topics/",
+    "topic": "topics/ai/",
+    "article": "news/2024/03/01/alpha-first-story/",
+    "archive": "archive/",
+    "month": "archive/2024/03/",
+}
+LONG_TITLE_STORY = """---
+title: "Zulu: a regulator's Supercalifragilisticexpialidociousnessofartificialintelligencemodels
+  report and a very long headline that has to wrap on a phone rather than run off the screen"
+excerpt: "A story from a second source, with a long headline."
+publishedDateTime: 2024-03-01T16:00:00Z
+webUrl: "https://zulutimes.example.org/long-headline"
+topics: [Microsoft AI]
+provider:
+  name: Zulu Times
+  domain: zulutimes.example.org
+  images:
+    - url: "https://zulutimes.example.org/logo.png"
+      width: 50
+      height: 50
+---
+"""
+
+
+@dataclass
+class Served:
+    """A built site served over HTTP at `url` (a sub-path of a local server)."""
+
+    site: Site
+    url: str
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Requests are not news: keep pytest's output for failures."""
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The `valid` fixture plus a long-headline story from a second source, 3 stories a page
+    (so topics paginate), built for and served at http://127.0.0.1:PORT/news-digest/."""
+    root = tmp_path_factory.mktemp("served")
+    content = copy_fixture("valid", root)
+    story = content / "articles" / "2024" / "2024-03-01-zulu-long-headline.md"
+    story.write_text(LONG_TITLE_STORY, encoding="utf-8")
+    (root / "www").mkdir()
+    (root / "www" / SUB_PATH.strip("/")).symlink_to(root / "site", target_is_directory=True)
+    handler = partial(_QuietHandler, directory=str(root / "www"))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}"
+        code, site = build(root, content, site_url=url, per_page=3)
+        assert code == 0, f"build failed; reproduce: {site.command}"
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield Served(site, url)
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the whole run (it takes a second to start); tests get fresh contexts."""
+    assert Path(CHROMIUM).is_file(), f"no browser at {CHROMIUM}: run `bash .ci/run` to install it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _offline(route: Route) -> None:
+    """Answer a request for anything outside the served site locally: a pixel for images,
+    an empty stylesheet (web fonts), a stub page for links followed; nothing for the rest."""
+    kind = route.request.resource_type
+    if kind == "image":
+        route.fulfill(status=200, content_type="image/png", body=PIXEL)
+    elif kind == "stylesheet":
+        route.fulfill(status=200, content_type="text/css", body="")
+    elif kind == "document":
+        body = "<!doctype html><html lang=en><title>Elsewhere</title><h1>Elsewhere</h1></html>"
+        route.fulfill(status=200, content_type="text/html", body=body)
+    else:
+        route.fulfill(status=204)
+
+
+@dataclass
+class Reader:
+    """One browser window on the served site that notes every error a reader's browser shows."""
+
+    page: Page
+    base: str
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> Page:
+        """Go to a site URL like `topics/ai/`; returns once it has loaded and its scripts ran."""
+        response = self.page.goto(self.base + url)
+        assert response is not None and response.ok, f"{self.base + url}: {response}"
+        return self.page
+
+    def watch(self) -> None:
+        """Note what a reader's browser would report: console errors (failed loads included),
+        uncaught script errors, and any file the site links to but lacks."""
+        page = self.page
+        page.on("console", lambda m: m.type == "error" and self.note(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.note(f"script error: {e}"))
+        page.on("response", lambda r: r.status >= 400 and self.note(f"{r.status} {r.url}"))
+
+    def note(self, problem: str) -> None:
+        self.problems.append(f"{self.page.url}: {problem}")
+
+
+@pytest.fixture
+def open_reader(browser: Browser, served_site: Served) -> Iterator[Callable[..., Reader]]:
+    """Makes readers (Playwright context options as keywords: viewport, color_scheme,
+    timezone_id, java_script_enabled, ...); fails the test if any page visited logged an error.
+
+    Every reader's clock is READER_NOW in UTC unless told otherwise, and the network beyond
+    the served site is answered locally (see `_offline`)."""
+    contexts: list[BrowserContext] = []
+    readers: list[Reader] = []
+    origin = served_site.url.split(SUB_PATH)[0]
+
+    def make(now: dt.datetime = READER_NOW, **options: object) -> Reader:
+        # en-GB: a 24-hour clock, like the times the site itself prints.
+        defaults = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"}
+        context = browser.new_context(**{**defaults, "timezone_id": "UTC", **options})
+        contexts.append(context)
+        context.route(lambda url: not url.startswith(origin), _offline)
+        context.clock.set_fixed_time(now)
+        reader = Reader(context.new_page(), served_site.url)
+        reader.watch()
+        readers.append(reader)
+        return reader
+
+    yield make
+    for context in contexts:
+        context.close()
+    problems = [p for r in readers for p in r.problems]
+    assert not problems, "errors in the browser:\n" + "\n".join(problems)
+
+
+def screenshot_dir() -> Path:
+    """`docs/screenshots/` (what the README shows) unless $DIGEST_SCREENSHOTS names another."""
+    folder = Path(os.environ.get(SCREENSHOTS_ENV) or REPO / "docs" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

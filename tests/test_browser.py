@@ -1,0 +1,299 @@
+"""The built site in a real browser (headless Chromium), used the way readers use it.
+
+The served site is the `valid` fixture plus one long-headline story (see conftest's
+`served_site`); every page any test visits must log no console or script error and load no
+missing file, which `open_reader` checks after each test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import PAGE_TYPES, Reader, Served
+
+NON_LATIN = "微软发布新一代人工智能模型"
+LONG_TITLE_START = "Zulu: a regulator's"
+
+
+def rgb(color: str) -> tuple[float, float, float, float]:
+    """`rgb(r, g, b)` or `rgba(r, g, b, a)` as computed by the browser."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", color)]
+    return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)  # type: ignore[return-value]
+
+
+def contrast(color: str, background: str) -> float:
+    """WCAG contrast ratio of text in `color` (alpha blended) over an opaque `background`."""
+    r, g, b, a = rgb(color)
+    br, bg, bb, _ = rgb(background)
+    blended = (r * a + br * (1 - a), g * a + bg * (1 - a), b * a + bb * (1 - a))
+
+    def luminance(c: tuple[float, ...]) -> float:
+        def channel(v: float) -> float:
+            v /= 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c[0]) + 0.7152 * channel(c[1]) + 0.0722 * channel(c[2])
+
+    light, dark = sorted([luminance(blended), luminance((br, bg, bb))], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def style(locator: Locator, prop: str) -> str:
+    return locator.evaluate(f"e => getComputedStyle(e).getPropertyValue('{prop}')")
+
+
+def px(locator: Locator, prop: str) -> float:
+    return float(style(locator, prop).removesuffix("px"))
+
+
+def test_a_reader_clicks_from_home_to_a_topic_its_page_two_a_story_its_coverage_and_back(
+    open_reader: Callable[..., Reader], served_site: Served
+):
+    reader = open_reader()
+    page = reader.open("")
+    first_card = page.locator(".dg-card").filter(has_text="Bravo: same minute")
+    first_card.get_by_role("link", name="AI", exact=True).click()
+    expect(page).to_have_url(served_site.url + "topics/ai/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI")
+
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Older →").click()
+    expect(page).to_have_url(served_site.url + "topics/ai/page/2/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI page 2 of 3")
+
+    page.get_by_role("link", name="Alpha: the first story").click()
+    story = served_site.url + "news/2024/03/01/alpha-first-story/"
+    expect(page).to_have_url(story)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alpha: the first story")
+
+    related = page.locator(".dg-related")
+    expect(related.get_by_role("heading", name="Related coverage")).to_be_visible()
+    links = related.get_by_role("link")
+    expect(links).to_have_text(
+        ["Beta covers the first story too", "Gamma's take on the first story"]
+    )
+    links.first.click()
+    expect(page).to_have_url("https://betawire.com/first")  # answered offline by the test
+    page.go_back()
+    expect(page).to_have_url(story)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alpha: the first story")
+    page.go_back()
+    expect(page).to_have_url(served_site.url + "topics/ai/page/2/")
+
+
+def _search(page: Page, words: str) -> Locator:
+    """Type into the search box as a reader does; the result links (they update as Pagefind
+    answers, so assert on them with `expect`, which waits)."""
+    page.get_by_role("textbox", name="Search stories").fill(words)
+    return page.locator(".pagefind-ui__result-link")
+
+
+def test_search_finds_a_story_by_a_word_of_its_title_and_by_its_source(
+    open_reader: Callable[..., Reader], served_site: Served
+):
+    page = open_reader().open("archive/")
+    by_source = _search(page, "Zulu Times")
+    expect(by_source).to_contain_text([LONG_TITLE_START])
+    expect(by_source).to_have_count(1)
+    by_title = _search(page, "Alpha")
+    expect(by_title).to_have_text(["Alpha: the first story"])
+    by_title.first.click()
+    expect(page).to_have_url(served_site.url + "news/2024/03/01/alpha-first-story/")
+
+
+def test_the_palette_toggle_switches_dark_and_light_and_is_remembered(
+    open_reader: Callable[..., Reader],
+):
+    reader = open_reader(color_scheme="light")
+    page = reader.open("")
+    body = page.locator("body")
+    light = style(body, "background-color")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+
+    page.locator("label[title='Switch to dark mode']").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    dark = style(body, "background-color")
+    assert contrast(dark, light) > 10, f"dark mode background {dark} vs light {light}"
+    title = page.locator(".dg-card__title a").first
+    assert contrast(style(title, "color"), dark) >= 4.5, "story titles must stay legible in dark"
+
+    reader.open("topics/")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.locator("label[title='Switch to light mode']").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    assert style(body, "background-color") == light
+
+
+@pytest.mark.parametrize("url", [*PAGE_TYPES.values(), "topics/ai/page/2/"])
+def test_at_375px_nothing_overflows_and_story_cards_stay_readable(
+    open_reader: Callable[..., Reader], served_site: Served, url: str
+):
+    reader = open_reader(viewport={"width": 375, "height": 812})
+    page = reader.open(url)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"/{url} is {width} px wide on a 375 px phone: it scrolls sideways"
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('.md-content *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+            .map(e => e.outerHTML.slice(0, 120))"""
+    )
+    assert not wide, f"/{url}: elements reach past the right edge: {wide}"
+    for card in page.locator(".dg-card, .dg-story").all():
+        box = card.bounding_box()
+        assert box is not None and box["width"] >= 300, f"/{url}: a card squeezed to {box}"
+        title = card.locator(".dg-card__title, .dg-story__title")
+        assert px(title, "font-size") >= 16, f"/{url}: card title too small to read"
+        assert title.evaluate("e => e.scrollWidth <= e.clientWidth"), f"/{url}: title clipped"
+        for excerpt in card.locator(".dg-card__excerpt, .dg-lead").all():
+            assert px(excerpt, "font-size") >= 13, f"/{url}: excerpt too small to read"
+
+
+def test_story_cards_show_source_logo_date_and_topics_at_a_glance(
+    open_reader: Callable[..., Reader],
+):
+    page = open_reader().open("")
+    cards = page.locator(".dg-card").all()
+    assert len(cards) == 11
+    for card in cards:
+        logo = card.locator(".dg-card__logo")
+        logo.scroll_into_view_if_needed()  # logos load lazily, as the reader scrolls
+        expect(logo).to_be_visible()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=logo.element_handle()
+        )
+        date = card.locator(".dg-card__meta time")
+        expect(date).to_be_visible()
+        expect(date).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
+        expect(card.locator(".dg-card__source")).to_be_visible()
+        expect(card.locator(".dg-topic").first).to_be_visible()
+        # Above the headline: where the eye lands before reading it.
+        meta, title = card.locator(".dg-card__meta"), card.locator(".dg-card__title")
+        assert meta.bounding_box()["y"] < title.bounding_box()["y"]  # type: ignore[index]
+
+
+def test_related_coverage_is_visually_subordinate_to_the_story(
+    open_reader: Callable[..., Reader],
+):
+    page = open_reader().open("")
+    background = style(page.locator("body"), "background-color")
+    card = page.locator(".dg-card").filter(has_text="Alpha: the first story")
+    title = card.locator(".dg-card__title a")
+    for line in card.locator(".dg-more a").all():
+        assert px(line, "font-size") < px(title, "font-size") * 0.8
+        assert contrast(style(line, "color"), background) < contrast(
+            style(title, "color"), background
+        ), "related coverage should be muted next to the headline"
+        assert contrast(style(line, "color"), background) >= 4.5, "but still legible"
+
+    page = open_reader().open("news/2024/03/01/alpha-first-story/")
+    headline = page.locator(".dg-story__title")
+    for link in page.locator(".dg-related li > a").all():
+        assert px(link, "font-size") < px(headline, "font-size") / 1.5
+    for meta in page.locator(".dg-related__meta").all():
+        assert px(meta, "font-size") < px(page.locator(".dg-lead"), "font-size")
+
+
+def test_long_titles_wrap_and_non_latin_titles_render(open_reader: Callable[..., Reader]):
+    for width in (375, 1280):
+        page = open_reader(viewport={"width": width, "height": 800}).open("")
+        long_title = page.locator(".dg-card__title a").filter(has_text=LONG_TITLE_START)
+        lines = long_title.evaluate("e => e.getClientRects().length")
+        assert lines >= 2, f"the long headline should wrap at {width} px"
+        box = long_title.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+        assert style(page.locator(".dg-card__title").first, "overflow-wrap") == "anywhere"
+
+        non_latin = page.get_by_role("link", name=NON_LATIN, exact=True)
+        expect(non_latin).to_have_text(NON_LATIN)
+        box = non_latin.bounding_box()
+        assert box is not None and box["width"] > 0 and box["height"] > 0
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    selector = "a[href='news/2024/02/10/foxtrot-non-latin/']"
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    charset = " ".join(f"{ord(ch):x}" for ch in NON_LATIN)
+    for font in fonts:
+        # The font the browser drew the title with has its glyphs: no empty boxes ("tofu").
+        found = subprocess.run(
+            ["fc-list", f":family={font['familyName']}:charset={charset}", "family"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert found.strip(), (
+            f"{NON_LATIN} drawn in {font}, which lacks its glyphs: no CJK font "
+            "(`bash .ci/run` installs one)"
+        )
+
+
+def test_recent_dates_say_today_and_yesterday_with_the_full_date_kept(
+    open_reader: Callable[..., Reader],
+):
+    # The reader's evening of 1 March 2024, in UTC like the site.
+    page = open_reader().open("")
+    headings = page.locator(".dg-day__heading time")
+    expect(headings.nth(0)).to_have_text("Today")
+    expect(headings.nth(0)).to_have_attribute("title", "Friday, 1 March 2024")
+    expect(headings.nth(0)).to_have_attribute("datetime", "2024-03-01")
+    expect(headings.nth(1)).to_have_text("Yesterday")
+    expect(headings.nth(1)).to_have_attribute("title", "Thursday, 29 February 2024")
+    expect(headings.nth(2)).to_have_text("Thursday, 15 February 2024")
+    card = page.locator(".dg-card").filter(has_text="Bravo: same minute")
+    expect(card.locator("time")).to_have_text("Today, 12:00")
+    expect(card.locator("time")).to_have_attribute("title", "1 Mar 2024 12:00")
+    kilo = page.locator(".dg-card").filter(has_text="Kilo:").locator("time")
+    expect(kilo).to_have_text("Yesterday, 15:45")
+    old = page.locator(".dg-card").filter(has_text="Echo:").locator("time")
+    expect(old).to_have_text("15 Feb 2024")
+
+    page = open_reader().open("news/2024/03/01/alpha-first-story/")
+    when = page.locator(".dg-story .dg-card__meta time")
+    expect(when).to_have_text("Today, 09:00")
+    expect(when).to_have_attribute("title", "Friday, 1 March 2024, 09:00")
+
+
+def test_today_is_the_readers_day_in_the_readers_time_zone(open_reader: Callable[..., Reader]):
+    # 03:00 on 2 March in Tokyo: 1 March is yesterday there, and 15:45 UTC on 29 February
+    # (the site's 29 February) was already 00:45 on 1 March.
+    tokyo = open_reader(timezone_id="Asia/Tokyo").open("")
+    headings = tokyo.locator(".dg-day__heading time")
+    expect(headings.nth(0)).to_have_text("Yesterday")
+    expect(headings.nth(1)).to_have_text("Thursday, 29 February 2024")
+    bravo = tokyo.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
+    expect(bravo).to_have_text("Yesterday, 21:00")
+    kilo = tokyo.locator(".dg-card").filter(has_text="Kilo:").locator("time")
+    expect(kilo).to_have_text("Yesterday, 00:45")
+
+    late = dt.datetime(2024, 3, 2, 3, 0, tzinfo=dt.UTC)  # 22:00 on 1 March in New York
+    new_york = open_reader(now=late, timezone_id="America/New_York").open("")
+    expect(new_york.locator(".dg-day__heading time").first).to_have_text("Today")
+    bravo = new_york.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
+    expect(bravo).to_have_text("Today, 07:00")
+
+
+def test_without_javascript_pages_keep_their_full_dates(
+    open_reader: Callable[..., Reader], served_site: Served
+):
+    page = open_reader(java_script_enabled=False).open("")
+    expect(page.locator(".dg-day__heading time").first).to_have_text("Friday, 1 March 2024")
+    bravo = page.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
+    expect(bravo).to_have_text("1 Mar 2024")
+    for path in served_site.site.pages():
+        html = path.read_text(encoding="utf-8")
+        assert "Today" not in html and "Yesterday" not in html, f"{path}: a build-time clock"
+
+
+def test_no_page_logs_an_error_in_the_browser(open_reader: Callable[..., Reader]):
+    reader = open_reader()
+    for url in [*PAGE_TYPES.values(), "topics/ai/page/2/", "topics/robotics/"]:
+        reader.open(url)
+        reader.page.wait_for_load_state("networkidle")
+    assert not reader.problems, "\n".join(reader.problems)
