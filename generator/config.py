@@ -18,3 +18,5 @@ class DigestConfig(base.Config):
     cache_dir = c.Type(str, default=".cache/digest")
     feed_limit = c.Type(int, default=50)
     daily_days = c.Type(int, default=30)
+    # Stories one search index may hold before search is split into shards (see search.py).
+    search_shard_size = c.Type(int, default=8000)

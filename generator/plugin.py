@@ -210,7 +210,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             topic_stories=self.config.topic_stories,
         )
         self.pages = build_pages(digest, settings)
-        self.search_shards = shards(digest)
+        self.search_shards = shards(digest, self.config.search_shard_size)
         for page in self.pages:
             if page.src_uri in files.src_uris:
                 raise PluginError(

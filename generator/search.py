@@ -7,13 +7,17 @@ as a query needs them. It is fed one tiny document per story (title, source,
 excerpt) rather than the rendered pages, so it parses a few hundred bytes per
 story instead of the whole chrome.
 
-The stories are indexed in shards: the newest month on its own, then one per
-year (per quarter for a year too big for one run), which the search box
-merges. A shard's bundle depends only on its documents, so it is kept in the
-cache and reused until one of its stories changes: publishing a story
-re-indexes the newest month, not the archive, and no Pagefind run holds more
-than one shard in memory. The runs happen in a process of their own while
-the pages are written.
+A site with more stories than one Pagefind run should hold (it needs about
+40 KB of memory per story) is indexed in shards: the newest month on its own,
+then one per year (per quarter for a year too big for one run), which the
+search box merges. A shard's bundle depends only on its documents, so it is
+kept in the cache and reused until one of its stories changes: publishing a
+story re-indexes the newest month, not the archive. The price: Pagefind
+answers a word missing from a shard with the shard's stories that hold its
+longest indexed part (pagefind/pagefind#793), so a rare word can bring a few
+weak matches along; a site under the limit has one index and no such
+results. The runs happen in a process of their own while the pages are
+written.
 """
 
 from __future__ import annotations
@@ -38,16 +42,18 @@ from generator.pages import article_url
 
 # The site folder that holds one bundle per shard.
 FOLDER = "search"
+WHOLE = "all"
 RECENT = "recent"
-# Stories one Pagefind run indexes at most (Pagefind needs ~40 KB of memory per story).
-SHARD_LIMIT = 8000
 _CACHED = "search-"
 
 
-def shards(digest: Digest) -> dict[str, list[Article]]:
-    """Shown stories by shard name, newest shard first; no stories, no shards."""
-    if not digest.articles:
-        return {}
+def shards(digest: Digest, limit: int) -> dict[str, list[Article]]:
+    """Shown stories by shard name, newest shard first; no stories, no shards.
+
+    Up to `limit` stories, one index holds them all.
+    """
+    if len(digest.articles) <= limit:
+        return {WHOLE: list(digest.articles)} if digest.articles else {}
     tz = digest.tz
     newest = digest.articles[0].published.astimezone(tz)
     by_year: dict[str, list[Article]] = {RECENT: []}
@@ -59,7 +65,7 @@ def shards(digest: Digest) -> dict[str, list[Article]]:
             by_year.setdefault(str(local.year), []).append(article)
     found: dict[str, list[Article]] = {}
     for name, stories in by_year.items():
-        if name == RECENT or len(stories) <= SHARD_LIMIT:
+        if name == RECENT or len(stories) <= limit:
             found[name] = stories
             continue
         for article in stories:

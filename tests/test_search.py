@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -12,13 +13,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import FIXTURES, Site, build, copy_fixture
-from generator import search
 from generator.article import Article, Provider
 from generator.corpus import load_corpus
 from generator.index import build_index
-from generator.search import search_documents
+from generator.search import search_documents, shards
 
 BASE = "https://owner.github.io/repo/"
+
+
+def indexed_urls(stories: Iterable[Article]) -> set[str]:
+    return {f"/news/{a.date:%Y/%m/%d}/{a.slug}/" for a in stories if not a.is_draft}
 
 
 def bundles(site: Site) -> list[str]:
@@ -52,7 +56,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: Site):
     stories = [a for a in load_corpus(FIXTURES / "valid").articles if not a.is_draft]
     pages = indexed(site)
-    assert set(pages) == {f"/news/{a.date:%Y/%m/%d}/{a.slug}/" for a in stories}
+    assert bundles(site) == ["search/all/"]
+    assert pages.keys() == indexed_urls(stories)
     alpha = pages["/news/2024/03/01/alpha-first-story/"]
     assert alpha == {"title": "Alpha: the first story", "source": "Source Example"}
     counted = 0
@@ -62,7 +67,11 @@ def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: S
     assert counted == len(stories)
 
 
-def test_stories_are_indexed_by_newest_month_then_by_year(site: Site):
+def test_a_site_with_more_stories_than_a_shard_holds_is_indexed_by_month_and_year(
+    tmp_path: Path,
+):
+    code, site = build(tmp_path, FIXTURES / "valid", site_url=BASE, search_shard_size=6)
+    assert code == 0, site.command
     by_bundle = {}
     for bundle in bundles(site):
         entry = json.loads((site.root / bundle / "pagefind-entry.json").read_text("utf-8"))
@@ -71,12 +80,14 @@ def test_stories_are_indexed_by_newest_month_then_by_year(site: Site):
     assert list(by_bundle) == ["search/recent/", "search/2024/", "search/2023/"]
     assert by_bundle["search/recent/"] == 4 and by_bundle["search/2023/"] == 1
 
+    assert indexed(site).keys() == indexed_urls(load_corpus(FIXTURES / "valid").articles)
 
-def test_a_year_too_big_for_one_run_is_indexed_by_quarter(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(search, "SHARD_LIMIT", 2)
+
+def test_a_year_too_big_for_one_index_is_indexed_by_quarter():
     corpus = load_corpus(FIXTURES / "valid")
     digest = build_index(corpus.articles, corpus.topics, ZoneInfo("UTC"))
-    found = search.shards(digest)
+    assert list(shards(digest, 10)) == ["all"]
+    found = shards(digest, 2)
     assert list(found) == ["recent", "2024-q1", "2023"]
     assert sum(map(len, found.values())) == len(digest.articles)
 
@@ -94,7 +105,7 @@ def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
             continue
         box = page.select_one(".dg-search")
         assert box is not None and box["data-base"] == urlsplit(BASE).path, url
-        script = page.find("script", src=lambda s: s and s.endswith("search/recent/pagefind-ui.js"))
+        script = page.find("script", src=lambda s: s and s.endswith("search/all/pagefind-ui.js"))
         assert script is not None, url
 
 
@@ -106,17 +117,17 @@ def test_drafts_are_searchable_only_when_shown(tmp_path: Path):
 
 def test_the_bundle_is_cached_and_rebuilt_when_a_story_changes(tmp_path: Path):
     content = copy_fixture("valid", tmp_path)
-    assert build(tmp_path, content, site_url=BASE)[0] == 0
+    assert build(tmp_path, content, site_url=BASE, search_shard_size=6)[0] == 0
     cache = tmp_path / ".cache" / "digest"
     first = sorted(cache.glob("search-*"))
     assert [p.name.split("-")[1] for p in first] == ["2023", "2024", "recent"]
-    code, site = build(tmp_path, content, site_url=BASE)
+    code, site = build(tmp_path, content, site_url=BASE, search_shard_size=6)
     assert code == 0 and sorted(cache.glob("search-*")) == first
     story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
     story.write_text(
         story.read_text("utf-8").replace("Hotel: a general", "Hotel: renamed"), "utf-8"
     )
-    assert build(tmp_path, content, site_url=BASE)[0] == 0
+    assert build(tmp_path, content, site_url=BASE, search_shard_size=6)[0] == 0
     # Only the shard holding the changed story (2024, January) is indexed again.
     second = sorted(cache.glob("search-*"))
     assert [p in first for p in second] == [True, False, True]
