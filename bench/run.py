@@ -36,7 +36,7 @@ ANCHOR = SHARED / "bench" / "anchor.py"
 
 NEW_STORY = """---
 title: "A story added to a built site"
-publishedDateTime: 2024-12-31T23:00:00Z
+publishedDateTime: 2024-12-31T23:30:00Z
 webUrl: "https://example.com/bench/added-story"
 topics: [AI, OpenAI]
 ---
@@ -116,15 +116,16 @@ def main() -> int:
             cold = measure([*build, "--no-cache"])
             measure([*build, "--cache-dir", str(cache)])  # fills the cache
             settle(site)
-            (content / "articles" / "2099-01-01-bench-added-story.md").write_text(
-                NEW_STORY.replace("2024-12-31", "2099-01-01"), encoding="utf-8"
+            # The newest month of the generated corpus (it ends on 31 December 2024).
+            (content / "articles" / "2024-12-31-bench-added-story.md").write_text(
+                NEW_STORY, encoding="utf-8"
             )
             rebuild = measure([*build, "--cache-dir", str(cache)])
             settle(site)
             check = measure(
                 [*digest, "check", "--content", str(content), "--cache-dir", str(cache)]
             )
-            (content / "articles" / "2099-01-01-bench-added-story.md").unlink()
+            (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
             hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
             rows.append((n, cold, rebuild, check, hugo))
             print(
