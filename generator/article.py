@@ -74,6 +74,16 @@ class Article:
     images: tuple[Image, ...] = ()
     related: tuple[RelatedLink, ...] = ()
     body: str = ""
+    # `generator.urls.story_key` of webUrl, then of originalUrl when that is another
+    # address: what duplicate detection compares, made once when the file is read.
+    story_keys: tuple[str, ...] = ()
+    # (key, line) of the top-level keys rules across files point at, so their
+    # reports name the line without reading the file again.
+    key_lines: tuple[tuple[str, int], ...] = ()
+
+    def line(self, key: str) -> int:
+        """The line of a top-level key in the story's file, else its first line."""
+        return next((line for k, line in self.key_lines if k == key), 1)
 
     @property
     def sort_key(self) -> tuple:

@@ -17,6 +17,7 @@ import frontmatter
 from slugify import slugify
 
 from generator.corpus import load_corpus
+from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
 from generator.topics import load_registry
@@ -130,15 +131,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not (content / "articles").is_dir():
         print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
         return 1
+    missing = [p for p in args.paths if not Path(p).is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 1
     corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     wanted = {display_path(Path(p)) for p in args.paths}
-    problems = [p for p in corpus.problems if not wanted or p.path in wanted]
+    found = [*corpus.problems, *find_duplicates(corpus.articles)]
+    problems = sorted(p for p in found if not wanted or p.path in wanted)
     for problem in problems:
         print(problem)
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     checked = len(wanted) if wanted else corpus.files
-    print(f"checked {checked} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    strict = " (--strict: warnings fail the check)" if args.strict and warnings else ""
+    print(
+        f"checked {checked} file(s): {errors} error(s), {warnings} warning(s){strict}",
+        file=sys.stderr,
+    )
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -222,7 +232,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate articles: path:line: level: message")
     p.add_argument("--content", default="content", help="default: content")
     p.add_argument("--strict", action="store_true", help="warnings are errors too")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="report only on these files (duplicates are still sought in the whole corpus)",
+    )
     cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_check)
 
