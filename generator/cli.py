@@ -126,7 +126,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the whole corpus (cross-file rules need it) and report on the PATHs asked for."""
+    """Validate the whole corpus (cross-file rules need it) and report on the PATHs asked for.
+
+    Under GitHub Actions each problem is also printed as a workflow command, so
+    it shows on the pull request's diff at its line.
+    """
     content = Path(args.content)
     if not (content / "articles").is_dir():
         print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
@@ -139,8 +143,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     wanted = {display_path(Path(p)) for p in args.paths}
     found = [*corpus.problems, *find_duplicates(corpus.articles)]
     problems = sorted(p for p in found if not wanted or p.path in wanted)
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         print(problem)
+        if annotate:
+            print(problem.annotation(Level.ERROR if args.strict else None))
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     checked = len(wanted) if wanted else corpus.files

@@ -1,7 +1,8 @@
-"""The same story twice: URL keys and `digest check` on the `duplicates` fixture."""
+"""The same story twice: URL keys, `digest check` on the `duplicates` fixture, annotations."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,32 @@ def test_strict_fails_on_the_near_duplicate_warning(capsys):
     code, _, err = _check(capsys, "--strict", "--content", str(DUPLICATES), title)
     assert code == 1
     assert "warnings fail the check" in err
+
+
+def test_under_github_actions_every_problem_is_also_an_annotation(capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _, out, _ = _check(capsys, "--content", str(DUPLICATES))
+    plain = [line for line in out if not line.startswith("::")]
+    annotations = [line for line in out if line.startswith("::")]
+    assert len(plain) == len(annotations) == 6
+    variant = display_path(ARTICLES / "2024-05-02-variant-of-original.md")
+    assert f"::error file={variant},line=5::the same story as " in "\n".join(annotations)
+    assert any(line.startswith("::warning file=") for line in annotations)
+    _, strict, _ = _check(capsys, "--strict", "--content", str(DUPLICATES))
+    assert not any(line.startswith("::warning") for line in strict), "--strict shows errors only"
+
+
+def test_annotations_escape_what_github_would_misread(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(DUPLICATES, "content, 100%")
+    file = Path("content, 100%/articles/2024/2024-05-06-other-page.md")
+    file.write_text(file.read_text().replace("topics:", "topic: x\ntopics:"), encoding="utf-8")
+    _, out, _ = _check(capsys, "--content", "content, 100%", str(file))
+    assert out[1] == (
+        "::warning file=content%2C 100%25/articles/2024/2024-05-06-other-page.md,line=5::"
+        "unknown key 'topic'; did you mean 'topics'?"
+    )
 
 
 def test_a_path_that_is_not_a_file_is_an_error(capsys):
