@@ -20,8 +20,9 @@ from generator.corpus import load_corpus
 from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
+from generator.providers import provider_domain, provider_name
 from generator.topics import load_registry
-from generator.validate import validate_article
+from generator.validate import is_http_url, validate_article
 
 # Material prints an end-of-life banner on every run; it is news for site owners, not curators.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -160,21 +161,34 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Write a new article file that passes `digest check`, and print its path."""
+    """Write a new article file that passes `digest check`, and print its path.
+
+    The archive is read (from the cache, mostly) to name the source as other
+    stories do and to refuse a story that is already in it.
+    """
     content = Path(args.content)
     try:
         when = _parse_when(args.date)
     except ValueError:
         print(f"error: --date {args.date!r} is not an ISO 8601 date or date-time", file=sys.stderr)
         return 2
+    if not (content / "articles").is_dir():
+        print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+        return 1
+    corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     slug = slugify(args.title, max_length=60, word_boundary=True) or "story"
     path = content / "articles" / f"{when:%Y}" / f"{when:%Y-%m-%d}-{slug}.md"
-    meta = {
+    meta: dict[str, object] = {
         "title": args.title,
         "publishedDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "webUrl": args.url,
         "topics": list(args.topic),
     }
+    if args.excerpt:
+        meta["excerpt"] = args.excerpt
+    if is_http_url(args.url):
+        domain = provider_domain(args.url)
+        meta["provider"] = {"name": provider_name(domain, corpus.articles), "domain": domain}
     text = frontmatter.dumps(frontmatter.Post("", **meta), sort_keys=False, allow_unicode=True)
     text += "\n"
     raw = load_article(text.encode(), display_path(path), path.name)
@@ -183,7 +197,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if isinstance(raw, ContentError):
         problems.append(raw)
     else:
-        problems.extend(validate_article(raw, registry)[1])
+        article, found = validate_article(raw, registry)
+        problems.extend(found)
+        if article is not None:
+            problems.extend(
+                p for p in find_duplicates([*corpus.articles, article]) if p.path == article.path
+            )
     errors = [p for p in problems if p.level is Level.ERROR]
     if errors:
         for problem in errors:
@@ -192,6 +211,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"error: {display_path(path)} already exists", file=sys.stderr)
         return 1
+    for problem in problems:
+        print(f"warning: {problem.message}", file=sys.stderr)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -253,7 +274,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", required=True, help="the original story's URL")
     p.add_argument("--topic", action="append", required=True, help="repeat for more topics")
     p.add_argument("--date", help="ISO 8601 date or date-time (default: now, UTC)")
+    p.add_argument("--excerpt", help="a sentence or two, in your own words")
     p.add_argument("--content", default="content", help="default: content")
+    cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_new)
     return ap
 
