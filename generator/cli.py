@@ -55,6 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     plugin = config.plugins["digest"].config
     if args.drafts:
         plugin.drafts = True
+    if args.future:
+        plugin.future = True
     if args.no_cache:
         plugin.cache = False
     elif args.cache_dir:
@@ -112,11 +114,13 @@ def _remove_in_background(folders: list[Path]) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.plugin import DRAFTS_ENV
+    from generator.plugin import DRAFTS_ENV, FUTURE_ENV
 
     _mkdocs_logging(args.verbose)
     if args.drafts:
         os.environ[DRAFTS_ENV] = "1"
+    if args.future:
+        os.environ[FUTURE_ENV] = "1"
     overrides: dict = {}
     if args.content:
         overrides["docs_dir"] = str(Path(args.content).resolve())
@@ -235,6 +239,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml")
         p.add_argument("--content", help="a folder laid out like content/ (default: docs_dir)")
         p.add_argument("--drafts", action="store_true", help="show unpublished stories")
+        p.add_argument(
+            "--future", action="store_true", help="show stories scheduled for a later time now"
+        )
         p.add_argument("-v", "--verbose", action="store_true")
 
     def cache_options(p: argparse.ArgumentParser, default: str | None) -> None:
