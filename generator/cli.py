@@ -21,6 +21,7 @@ from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
 from generator.providers import provider_domain, provider_name
+from generator.schema import schema_json
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
 
@@ -224,6 +225,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the front matter (content/article.schema.json holds a copy)."""
+    sys.stdout.write(schema_json())
+    return 0
+
+
 def _parse_when(value: str | None) -> dt.datetime:
     if value is None:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -285,6 +292,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content", help="default: content")
     cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of an article's front matter")
+    p.set_defaults(func=cmd_schema)
     return ap
 
 
