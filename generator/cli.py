@@ -16,11 +16,11 @@ from pathlib import Path
 import frontmatter
 from slugify import slugify
 
+from generator.cache import paused_gc
 from generator.corpus import load_corpus
 from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
-from generator.providers import provider_domain, provider_name
 from generator.schema import schema_json
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
@@ -147,7 +147,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     wanted = {display_path(Path(p)) for p in args.paths}
-    found = [*corpus.problems, *find_duplicates(corpus.articles)]
+    with paused_gc():  # the corpus' many objects would make each collection slow
+        found = [*corpus.problems, *find_duplicates(corpus.articles)]
     problems = sorted(p for p in found if not wanted or p.path in wanted)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
@@ -192,6 +193,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.excerpt:
         meta["excerpt"] = args.excerpt
     if is_http_url(args.url):
+        # Imported here: tldextract's import takes a tenth of a second that `digest check` spares.
+        from generator.providers import provider_domain, provider_name
+
         domain = provider_domain(args.url)
         meta["provider"] = {"name": provider_name(domain, corpus.articles), "domain": domain}
     text = frontmatter.dumps(frontmatter.Post("", **meta), sort_keys=False, allow_unicode=True)
