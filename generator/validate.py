@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.article import Article, Image, Provider, RelatedLink
+from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
 from generator.errors import ContentError, Level
 from generator.loader import KeyPath, RawArticle
 from generator.topics import Topic, suggest, topic_slug
@@ -24,8 +24,6 @@ _SPACE_RE = re.compile(r"\s")
 FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MAX_TITLE_CHARS = 500
 MAX_TOPICS = 20
-# Keys whose lines `Article.key_lines` keeps for the rules across files.
-CROSS_FILE_KEYS = ("title", "webUrl", "originalUrl")
 
 ARTICLE_KEYS = [
     "title",
@@ -278,7 +276,7 @@ def validate_article(
             related=related,
             body=raw.body.strip("\n"),
             story_keys=keys,
-            key_lines=tuple((k, raw.lines[(k,)]) for k in CROSS_FILE_KEYS if (k,) in raw.lines),
+            key_lines=tuple(raw.lines.get((k,), 0) for k in LINE_KEYS),
             **article_args,
         ),
         c.problems,
