@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+# The top-level keys whose lines an Article keeps (`Article.key_lines`).
+LINE_KEYS = ("title", "webUrl", "originalUrl")
+
 
 @dataclass(frozen=True, slots=True)
 class Image:
@@ -74,6 +77,18 @@ class Article:
     images: tuple[Image, ...] = ()
     related: tuple[RelatedLink, ...] = ()
     body: str = ""
+    # `generator.urls.story_key` of webUrl, then of originalUrl when that is another
+    # address: what duplicate detection compares, made once when the file is read.
+    story_keys: tuple[str, ...] = ()
+    # The lines of the LINE_KEYS in the file (0: absent), so that rules across
+    # files name lines without reading the file again. Plain ints, as cheap to
+    # keep in the cache as they can be.
+    key_lines: tuple[int, ...] = ()
+
+    def line(self, key: str) -> int:
+        """The line of one of LINE_KEYS in the story's file, else the file's first line."""
+        at = LINE_KEYS.index(key)
+        return self.key_lines[at] if at < len(self.key_lines) and self.key_lines[at] else 1
 
     @property
     def sort_key(self) -> tuple:

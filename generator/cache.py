@@ -47,6 +47,7 @@ SOURCES = (
     "errors.py",
     "corpus.py",
     "cache.py",
+    "urls.py",
 )
 _MAGIC = b"DIGEST\x00" + bytes([CACHE_VERSION])
 _CHECKSUM_BYTES = 16

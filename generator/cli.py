@@ -16,11 +16,14 @@ from pathlib import Path
 import frontmatter
 from slugify import slugify
 
+from generator.cache import paused_gc
 from generator.corpus import load_corpus
+from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
+from generator.schema import schema_json
 from generator.topics import load_registry
-from generator.validate import validate_article
+from generator.validate import is_http_url, validate_article
 
 # Material prints an end-of-life banner on every run; it is news for site owners, not curators.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -53,6 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     plugin = config.plugins["digest"].config
     if args.drafts:
         plugin.drafts = True
+    if args.future:
+        plugin.future = True
     if args.no_cache:
         plugin.cache = False
     elif args.cache_dir:
@@ -110,11 +115,13 @@ def _remove_in_background(folders: list[Path]) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.plugin import DRAFTS_ENV
+    from generator.plugin import DRAFTS_ENV, FUTURE_ENV
 
     _mkdocs_logging(args.verbose)
     if args.drafts:
         os.environ[DRAFTS_ENV] = "1"
+    if args.future:
+        os.environ[FUTURE_ENV] = "1"
     overrides: dict = {}
     if args.content:
         overrides["docs_dir"] = str(Path(args.content).resolve())
@@ -125,39 +132,72 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the whole corpus (cross-file rules need it) and report on the PATHs asked for."""
+    """Validate the whole corpus (cross-file rules need it) and report on the PATHs asked for.
+
+    Under GitHub Actions each problem is also printed as a workflow command, so
+    it shows on the pull request's diff at its line.
+    """
     content = Path(args.content)
     if not (content / "articles").is_dir():
         print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
         return 1
+    missing = [p for p in args.paths if not Path(p).is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 1
     corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     wanted = {display_path(Path(p)) for p in args.paths}
-    problems = [p for p in corpus.problems if not wanted or p.path in wanted]
+    with paused_gc():  # the corpus' many objects would make each collection slow
+        found = [*corpus.problems, *find_duplicates(corpus.articles)]
+    problems = sorted(p for p in found if not wanted or p.path in wanted)
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
         print(problem)
+        if annotate:
+            print(problem.annotation(Level.ERROR if args.strict else None))
     errors = sum(p.level is Level.ERROR for p in problems)
     warnings = len(problems) - errors
     checked = len(wanted) if wanted else corpus.files
-    print(f"checked {checked} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    strict = " (--strict: warnings fail the check)" if args.strict and warnings else ""
+    print(
+        f"checked {checked} file(s): {errors} error(s), {warnings} warning(s){strict}",
+        file=sys.stderr,
+    )
     return 1 if errors or (args.strict and warnings) else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Write a new article file that passes `digest check`, and print its path."""
+    """Write a new article file that passes `digest check`, and print its path.
+
+    The archive is read (from the cache, mostly) to name the source as other
+    stories do and to refuse a story that is already in it.
+    """
     content = Path(args.content)
     try:
         when = _parse_when(args.date)
     except ValueError:
         print(f"error: --date {args.date!r} is not an ISO 8601 date or date-time", file=sys.stderr)
         return 2
+    if not (content / "articles").is_dir():
+        print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+        return 1
+    corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     slug = slugify(args.title, max_length=60, word_boundary=True) or "story"
     path = content / "articles" / f"{when:%Y}" / f"{when:%Y-%m-%d}-{slug}.md"
-    meta = {
+    meta: dict[str, object] = {
         "title": args.title,
         "publishedDateTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "webUrl": args.url,
         "topics": list(args.topic),
     }
+    if args.excerpt:
+        meta["excerpt"] = args.excerpt
+    if is_http_url(args.url):
+        # Imported here: tldextract's import takes a tenth of a second that `digest check` spares.
+        from generator.providers import provider_domain, provider_name
+
+        domain = provider_domain(args.url)
+        meta["provider"] = {"name": provider_name(domain, corpus.articles), "domain": domain}
     text = frontmatter.dumps(frontmatter.Post("", **meta), sort_keys=False, allow_unicode=True)
     text += "\n"
     raw = load_article(text.encode(), display_path(path), path.name)
@@ -166,7 +206,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if isinstance(raw, ContentError):
         problems.append(raw)
     else:
-        problems.extend(validate_article(raw, registry)[1])
+        article, found = validate_article(raw, registry)
+        problems.extend(found)
+        if article is not None:
+            problems.extend(
+                p for p in find_duplicates([*corpus.articles, article]) if p.path == article.path
+            )
     errors = [p for p in problems if p.level is Level.ERROR]
     if errors:
         for problem in errors:
@@ -175,10 +220,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"error: {display_path(path)} already exists", file=sys.stderr)
         return 1
+    for problem in problems:
+        print(f"warning: {problem.message}", file=sys.stderr)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
     print(display_path(path))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the front matter (content/article.schema.json holds a copy)."""
+    sys.stdout.write(schema_json())
     return 0
 
 
@@ -197,6 +250,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml")
         p.add_argument("--content", help="a folder laid out like content/ (default: docs_dir)")
         p.add_argument("--drafts", action="store_true", help="show unpublished stories")
+        p.add_argument(
+            "--future", action="store_true", help="show stories scheduled for a later time now"
+        )
         p.add_argument("-v", "--verbose", action="store_true")
 
     def cache_options(p: argparse.ArgumentParser, default: str | None) -> None:
@@ -222,7 +278,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate articles: path:line: level: message")
     p.add_argument("--content", default="content", help="default: content")
     p.add_argument("--strict", action="store_true", help="warnings are errors too")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="report only on these files")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="report only on these files (duplicates are still sought in the whole corpus)",
+    )
     cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_check)
 
@@ -231,8 +292,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--url", required=True, help="the original story's URL")
     p.add_argument("--topic", action="append", required=True, help="repeat for more topics")
     p.add_argument("--date", help="ISO 8601 date or date-time (default: now, UTC)")
+    p.add_argument("--excerpt", help="a sentence or two, in your own words")
     p.add_argument("--content", default="content", help="default: content")
+    cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of an article's front matter")
+    p.set_defaults(func=cmd_schema)
     return ap
 
 

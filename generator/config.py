@@ -13,6 +13,8 @@ class DigestConfig(base.Config):
     topic_stories = c.Type(int, default=5)
     timezone = c.Type(str, default="UTC")
     drafts = c.Type(bool, default=False)
+    # Show stories dated in the future (scheduled) now, instead of from their time on.
+    future = c.Type(bool, default=False)
     # Parsed stories are kept here between builds (relative to mkdocs.yml's folder).
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/digest")

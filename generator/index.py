@@ -36,6 +36,8 @@ class Digest:
     by_month: dict[tuple[int, int], tuple[Article, ...]]
     by_provider: dict[str, tuple[Article, ...]]
     tz: ZoneInfo
+    # Stories left out because they are dated after the build's "now" (see `build_index`).
+    scheduled: int = 0
 
 
 def group_by_day(articles: Iterable[Article], tz: ZoneInfo) -> list[tuple[dt.date, list[Article]]]:
@@ -55,10 +57,17 @@ def build_index(
     topics: dict[str, Topic],
     tz: ZoneInfo,
     include_drafts: bool = False,
+    now: dt.datetime | None = None,
 ) -> Digest:
-    """Sort and group the stories once; topics with no story still get an (empty) entry."""
+    """Sort and group the stories once; topics with no story still get an (empty) entry.
+
+    With `now`, a story published after it is scheduled: left out of every
+    page and feed until a build after its time, as Jekyll and Hugo do with
+    future posts. None shows every story.
+    """
+    wanted = [a for a in articles if include_drafts or not a.is_draft]
     shown = sorted(
-        (a for a in articles if include_drafts or not a.is_draft), key=lambda a: a.sort_key
+        (a for a in wanted if now is None or a.published <= now), key=lambda a: a.sort_key
     )
     topic_lists: dict[str, list[Article]] = defaultdict(list)
     month_lists: dict[tuple[int, int], list[Article]] = defaultdict(list)
@@ -79,4 +88,5 @@ def build_index(
         by_month={k: tuple(v) for k, v in sorted(month_lists.items(), reverse=True)},
         by_provider={k: tuple(v) for k, v in sorted(provider_lists.items())},
         tz=tz,
+        scheduled=len(wanted) - len(shown),
     )

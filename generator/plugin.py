@@ -41,6 +41,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.article import Article
+from generator.clock import build_time
 from generator.config import DigestConfig
 from generator.corpus import load_corpus
 from generator.feeds import (
@@ -60,9 +61,10 @@ from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
-# `digest serve --drafts` reaches the plugin through this, since `mkdocs serve`
-# reloads the config from the file on every rebuild.
+# `digest serve --drafts` (`--future`) reaches the plugin through this, since
+# `mkdocs serve` reloads the config from the file on every rebuild.
 DRAFTS_ENV = "DIGEST_DRAFTS"
+FUTURE_ENV = "DIGEST_FUTURE"
 # MkDocs dates its own outputs from this; the newest story's time makes the
 # whole site a function of its content.
 EPOCH_ENV = "SOURCE_DATE_EPOCH"
@@ -176,6 +178,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(f"digest: unknown timezone '{self.config.timezone}'") from None
         if os.environ.get(DRAFTS_ENV, "") not in ("", "0"):
             self.config.drafts = True
+        if os.environ.get(FUTURE_ENV, "") not in ("", "0"):
+            self.config.future = True
         # MkDocs' sitemap knows only the pages it renders itself; the plugin writes the full one.
         config.theme.static_templates.discard("sitemap.xml")
         return config
@@ -201,8 +205,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 f"digest: {len(corpus.errors)} error(s) in the content; nothing was built:\n"
                 + "\n".join(str(p) for p in corpus.errors)
             )
+        # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
+        now = None if self.config.future else build_time()
         self.digest = digest = build_index(
-            corpus.articles, corpus.topics, self.tz, self.config.drafts
+            corpus.articles, corpus.topics, self.tz, self.config.drafts, now
         )
         settings = PageSettings(
             home_limit=self.config.home_limit,
@@ -225,11 +231,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._add_feeds_and_sitemap(digest, files, config)
         self._date_build(digest)
         log.info(
-            "digest: %d stories read (%d from the cache), %d shown, %d drafts, %d topics, %d pages",
+            "digest: %d stories read (%d from the cache), %d shown, %d drafts, %d scheduled, "
+            "%d topics, %d pages",
             corpus.files,
             corpus.cache_hits,
             len(digest.articles),
             sum(a.is_draft for a in corpus.articles),
+            digest.scheduled,
             len(digest.topics),
             len(self.pages),
         )

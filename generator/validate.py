@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.article import Article, Image, Provider, RelatedLink
+from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
 from generator.errors import ContentError, Level
 from generator.loader import KeyPath, RawArticle
 from generator.topics import Topic, suggest, topic_slug
+from generator.urls import story_key
 
 _SPACE_RE = re.compile(r"\s")
 FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -255,6 +256,10 @@ def validate_article(
     if any(p.level is Level.ERROR for p in c.problems):
         return None, c.problems
     assert name and date and title and published and web_url and topics
+    keys = (story_key(web_url),)
+    if article_args["original_url"] not in (None, web_url):
+        original = story_key(article_args["original_url"])
+        keys += (original,) if original != keys[0] else ()
     return (
         Article(
             path=raw.path,
@@ -270,6 +275,8 @@ def validate_article(
             is_draft=not is_published,
             related=related,
             body=raw.body.strip("\n"),
+            story_keys=keys,
+            key_lines=tuple(raw.lines.get((k,), 0) for k in LINE_KEYS),
             **article_args,
         ),
         c.problems,
