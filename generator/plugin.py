@@ -157,6 +157,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return None
         self.pages, self.representatives, self.shells = [], {}, {}
         self.topic_feeds, self._cards = {}, {}
+        self._prints = Fingerprints(shared=(Card,))
         if not config.site_url:
             raise PluginError(
                 "digest: set 'site_url' in mkdocs.yml (e.g. https://owner.github.io/repo/); "
@@ -342,11 +343,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             )
             try:
                 keys = _render_all(self, rest, config, workers, store)
-            finally:
-                try:
-                    search.finish()
-                except RuntimeError as exc:
-                    raise PluginError(f"digest: building the search index failed: {exc}") from None
+            except BaseException:
+                search.cancel()
+                raise
+            try:
+                search.finish()
+            except RuntimeError as exc:
+                raise PluginError(f"digest: building the search index failed: {exc}") from None
             if store is not None:
                 store.prune(keys)
         finally:

@@ -111,7 +111,8 @@ class SearchJob:
     def start(
         cls, shards: dict[str, list[Article]], target: Path, cache_dir: Path | None
     ) -> SearchJob:
-        keys = {name: _key(search_documents(stories)) for name, stories in shards.items()}
+        documents = {name: search_documents(stories) for name, stories in shards.items()}
+        keys = {name: _key(docs) for name, docs in documents.items()}
         store = cache_dir
         if store is not None:
             try:
@@ -122,13 +123,13 @@ class SearchJob:
         if store is None:
             work = Path(tempfile.mkdtemp(prefix="digest-search-"))
         bundles, missing = {}, []
-        for name, stories in shards.items():
+        for name in shards:
             cached = store / f"{_CACHED}{name}-{keys[name]}" if store is not None else None
             if cached is not None and cached.is_dir():
                 bundles[name] = cached
                 continue
             bundles[name] = work / name / "bundle"
-            _write_sources(search_documents(stories), work / name / "source")
+            _write_sources(documents[name], work / name / "source")
             missing.append(name)
         process = None
         if missing:
@@ -157,10 +158,14 @@ class SearchJob:
             if self.cache_dir is not None:
                 self._prune()
         finally:
-            if self.process is not None and self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-            shutil.rmtree(self.work, ignore_errors=True)
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the indexing and clean up after it: the build failed elsewhere."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def _prune(self) -> None:
         assert self.cache_dir is not None
