@@ -24,7 +24,7 @@ import multiprocessing
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -464,9 +464,7 @@ def _render_all(
 
     Gives the pages' output-cache keys.
     """
-    folders = sorted({os.path.join(config.site_dir, page.url) for page in pages})
-    for folder in folders:
-        os.makedirs(folder, exist_ok=True)
+    _make_folders(config.site_dir, (page.url for page in pages))
     chunks = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
     keys: list[str] = []
     with progress(len(pages), "pages", "Writing pages") as bar:
@@ -485,6 +483,18 @@ def _render_all(
         finally:
             _FORKED = None
     return keys
+
+
+def _make_folders(root: str, urls: Iterable[str]) -> None:
+    """Every page's folder under `root`, parents first: one mkdir each, no lookups."""
+    wanted = set()
+    for url in urls:
+        parts = url.rstrip("/").split("/")
+        wanted.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    wanted.discard("")
+    for folder in sorted(wanted, key=lambda f: (f.count("/"), f)):
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(root, folder))
 
 
 # Pages per task handed to a worker: small enough for a smooth progress bar and an even
