@@ -373,7 +373,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         h = hashlib.blake2b(digest_size=16)
         for path in sorted(Path(__file__).parent.glob("*.py")):
             h.update(path.name.encode() + b"\x00" + path.read_bytes())
-        libraries = ("jinja2", "markupsafe", "markdown", "nh3")
+        libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
         h.update(repr((sys.version, [version(name) for name in libraries])).encode())
         for name in self.env.list_templates(filter_func=lambda n: n.startswith("digest/")):
             source = self.env.loader.get_source(self.env, name)[0]

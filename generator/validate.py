@@ -17,13 +17,16 @@ from urllib.parse import urlsplit
 from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
 from generator.errors import ContentError, Level
 from generator.loader import KeyPath, RawArticle
-from generator.topics import Topic, suggest, topic_slug
+from generator.topics import MAX_TOPIC_CHARS, Topic, suggest, topic_slug
 from generator.urls import story_key
 
 _SPACE_RE = re.compile(r"\s")
 FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MAX_TITLE_CHARS = 500
 MAX_TOPICS = 20
+# A note is a few paragraphs of comment, not the story: a cap that bounds what
+# one file can cost the sanitiser (see `generator.markup`).
+MAX_NOTE_CHARS = 20_000
 
 ARTICLE_KEYS = [
     "title",
@@ -253,6 +256,17 @@ def validate_article(
             f"date {date}; the page's URL uses the file name's date",
         )
 
+    if len(raw.body) > MAX_NOTE_CHARS:
+        c.problems.append(
+            ContentError(
+                raw.path,
+                raw.body_line,
+                Level.ERROR,
+                f"the note (the text after the front matter) is {len(raw.body)} characters; "
+                f"the limit is {MAX_NOTE_CHARS}",
+            )
+        )
+
     if any(p.level is Level.ERROR for p in c.problems):
         return None, c.problems
     assert name and date and title and published and web_url and topics
@@ -303,6 +317,9 @@ def _topics(c: _Checker, meta: dict, registry: dict[str, Topic] | None) -> tuple
             c.error(("topics", i), "each topic must be a non-empty name")
             continue
         item = item.strip()
+        if len(item) > MAX_TOPIC_CHARS:
+            c.error(("topics", i), f"topic name is over {MAX_TOPIC_CHARS} characters")
+            continue
         if item in names:
             c.warning(("topics", i), f"topic '{item}' is listed twice")
             continue
