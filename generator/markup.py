@@ -16,7 +16,7 @@ hence `MAX_NOTE_CHARS` in `generator.validate`.
 from __future__ import annotations
 
 import nh3
-from cmarkgfm import github_flavored_markdown_to_html
+from cmarkgfm import markdown_to_html_with_extensions
 from cmarkgfm.cmark import Options
 
 NOTE_TAGS = frozenset(
@@ -53,13 +53,17 @@ NOTE_TAGS = frozenset(
 )
 NOTE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"}}
 NOTE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# GitHub's extensions but its tag filter, which would show `<script>…` as text where nh3
+# removes it with its content.
+_CMARK_EXTENSIONS = ["table", "autolink", "strikethrough", "tasklist"]
+_CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
 
 
 def render_note(body: str) -> str:
     """Sanitised HTML for a Markdown note; an empty body gives an empty string."""
     if not body.strip():
         return ""
-    html = github_flavored_markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE)
+    html = markdown_to_html_with_extensions(body, _CMARK_OPTIONS, _CMARK_EXTENSIONS)
     return nh3.clean(
         html,
         tags=set(NOTE_TAGS),
