@@ -368,8 +368,8 @@ def check_corpus(
     first_use: dict[str, Article] = {}
     slug_owner: dict[str, str] = {t.slug: t.name for t in topics.values()}
 
-    def error(article: Article, message: str) -> None:
-        problems.append(ContentError(article.path, 1, Level.ERROR, message))
+    def error(article: Article, message: str, line: int = 1) -> None:
+        problems.append(ContentError(article.path, line, Level.ERROR, message))
 
     for article in articles:
         key = (article.date, article.slug)
@@ -387,10 +387,12 @@ def check_corpus(
             slug = topic_slug(name)
             if slug in slug_owner:
                 owner = slug_owner[slug]
+                first = first_use[owner]
                 error(
                     article,
                     f"topic '{name}' would share the URL /topics/{slug}/ with topic '{owner}'"
-                    f" (used in {first_use[owner].path}); use one spelling",
+                    f" (used in {first.path}:{first.line('topics')}); use one spelling",
+                    article.line("topics"),
                 )
                 continue
             slug_owner[slug] = name
