@@ -28,6 +28,8 @@ MAX_YAML_NODES = 20_000
 # Front matter needs five levels (related → item → provider → images → item).
 MAX_YAML_DEPTH = 32
 _FENCE = re.compile(r"^---[ \t]*\n", re.M)
+# Characters XML cannot carry (a feed holding one fails to serialise) and no reader needs.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # A location inside the front matter: ("related", 2, "webUrl").
 KeyPath = tuple[str | int, ...]
@@ -51,6 +53,12 @@ class RawArticle:
             if keys[:end] in self.lines:
                 return self.lines[keys[:end]]
         return 1
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text`, named for a curator, or None."""
+    found = CONTROL_RE.search(text)
+    return f"the control character U+{ord(found[0]):04X}" if found else None
 
 
 def display_path(path: Path) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
 from generator.errors import ContentError, Level
-from generator.loader import KeyPath, RawArticle
+from generator.loader import CONTROL_RE, KeyPath, RawArticle, control_character
 from generator.topics import MAX_TOPIC_CHARS, Topic, suggest, topic_slug
 from generator.urls import story_key
 
@@ -91,6 +91,9 @@ class _Checker:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             self.error((*at, key), f"'{key}' must be non-empty text")
+            return None
+        if bad := control_character(value):
+            self.error((*at, key), f"'{key}' contains {bad}; remove it")
             return None
         return value.strip()
 
@@ -267,6 +270,11 @@ def validate_article(
             )
         )
 
+    if found := CONTROL_RE.search(raw.body):
+        line = raw.body_line + raw.body.count("\n", 0, found.start())
+        message = f"the note contains {control_character(found[0])}; remove it"
+        c.problems.append(ContentError(raw.path, line, Level.ERROR, message))
+
     if any(p.level is Level.ERROR for p in c.problems):
         return None, c.problems
     assert name and date and title and published and web_url and topics
@@ -317,6 +325,9 @@ def _topics(c: _Checker, meta: dict, registry: dict[str, Topic] | None) -> tuple
             c.error(("topics", i), "each topic must be a non-empty name")
             continue
         item = item.strip()
+        if bad := control_character(item):
+            c.error(("topics", i), f"topic name contains {bad}")
+            continue
         if len(item) > MAX_TOPIC_CHARS:
             c.error(("topics", i), f"topic name is over {MAX_TOPIC_CHARS} characters")
             continue
