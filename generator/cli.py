@@ -66,17 +66,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     config.site_dir = str(staging)
+    digest = config.plugins["digest"]
     try:
         build(config)
-    except (Abort, ConfigurationError) as exc:
+    except Exception as exc:
+        # Any failure, a template's included: MkDocs has logged a BuildError's message
+        # already, and anything else (say, a template error) is named here.
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"error: build failed, {display_path(target)} left as it was: {exc}", file=sys.stderr)
+        why = "see the errors above" if isinstance(exc, Abort) else f"{type(exc).__name__}: {exc}"
+        print(f"error: build failed, {display_path(target)} left as it was: {why}", file=sys.stderr)
         return 1
-    except BaseException:
+    except BaseException:  # interrupted (Ctrl-C): the same, and the interruption goes on
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, target)
-    print(f"site written to {display_path(target)}", file=sys.stderr)
+    print(f"site written to {display_path(target)}: {digest.tally}", file=sys.stderr)
     return 0
 
 

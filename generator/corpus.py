@@ -22,6 +22,7 @@ from pathlib import Path
 from generator.article import Article
 from generator.cache import ArticleCache, FileResult, dumps, file_digest, paused_gc
 from generator.errors import ContentError, Level
+from generator.index import Digest
 from generator.loader import display_path, find_articles, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
@@ -53,6 +54,61 @@ class Corpus:
     @property
     def warnings(self) -> list[ContentError]:
         return [p for p in self.problems if p.level is Level.WARNING]
+
+    @property
+    def rejected(self) -> int:
+        """Article files with an error: those that gave no Article, and those a rule
+        across files (a shared URL, a shared topic slug) refused."""
+        refused = {p.path for p in self.errors}
+        return self.files - len(self.articles) + sum(a.path in refused for a in self.articles)
+
+    @property
+    def accepted(self) -> list[Article]:
+        """The stories without an error: what a build would publish or hold back."""
+        refused = {p.path for p in self.errors}
+        return [a for a in self.articles if a.path not in refused]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Where every article file of a build went; the parts add up to the files read."""
+
+    read: int
+    published: int
+    drafts: int
+    scheduled: int
+    rejected: int
+
+    @classmethod
+    def of(cls, corpus: Corpus, digest: Digest) -> Tally:
+        """`digest` is the index of `corpus.accepted` that the build publishes (or would)."""
+        tally = cls(
+            corpus.files,
+            len(digest.articles),
+            digest.drafts,
+            digest.scheduled,
+            corpus.rejected,
+        )
+        parts = tally.published + tally.drafts + tally.scheduled + tally.rejected
+        if parts != tally.read:  # a story lost without a word is the one outcome not allowed
+            raise AssertionError(f"{tally}: the parts add up to {parts}")
+        return tally
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, built: bool = True) -> str:
+        """One line for the build's output; a failed build published nothing, only would have."""
+        published = "published" if built else "would be published"
+        return (
+            f"{self.read} {_plural(self.read, 'story', 'stories')} read: "
+            f"{self.published} {published}, {self.drafts} {_plural(self.drafts, 'draft')} "
+            f"held back, {self.scheduled} scheduled for later, {self.rejected} rejected"
+        )
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return one if n == 1 else many or one + "s"
 
 
 def load_corpus(

@@ -164,7 +164,8 @@ def _generator(
     fg.load_extension("dc", atom=False)
     fg.id(site.absolute(path))
     fg.title(title)
-    fg.description(description)
+    # RSS readers show a channel's description as HTML; Atom's subtitle is text.
+    fg.description(escape(description, quote=False) if mime == RSS_TYPE else description)
     fg.language(site.language)
     fg.generator(GENERATOR)
     # Atom needs an author for every entry; a story without a source is the site's.

@@ -38,6 +38,8 @@ class Digest:
     tz: ZoneInfo
     # Stories left out because they are dated after the build's "now" (see `build_index`).
     scheduled: int = 0
+    # Drafts left out because drafts were not asked for.
+    drafts: int = 0
 
 
 def group_by_day(articles: Iterable[Article], tz: ZoneInfo) -> list[tuple[dt.date, list[Article]]]:
@@ -65,6 +67,7 @@ def build_index(
     page and feed until a build after its time, as Jekyll and Hugo do with
     future posts. None shows every story.
     """
+    articles = list(articles)
     wanted = [a for a in articles if include_drafts or not a.is_draft]
     shown = sorted(
         (a for a in wanted if now is None or a.published <= now), key=lambda a: a.sort_key
@@ -89,4 +92,5 @@ def build_index(
         by_provider={k: tuple(v) for k, v in sorted(provider_lists.items())},
         tz=tz,
         scheduled=len(wanted) - len(shown),
+        drafts=len(articles) - len(wanted),
     )

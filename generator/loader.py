@@ -25,7 +25,11 @@ except AttributeError:  # libyaml missing: same results, slower
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_YAML_NODES = 20_000
+# Front matter needs five levels (related → item → provider → images → item).
+MAX_YAML_DEPTH = 32
 _FENCE = re.compile(r"^---[ \t]*\n", re.M)
+# Characters XML cannot carry (a feed holding one fails to serialise) and no reader needs.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # A location inside the front matter: ("related", 2, "webUrl").
 KeyPath = tuple[str | int, ...]
@@ -40,6 +44,8 @@ class RawArticle:
     meta: dict[str, Any]
     lines: dict[KeyPath, int] = field(repr=False)
     body: str = ""
+    # The file's line where the body (the curator's note) starts.
+    body_line: int = 1
 
     def line(self, *keys: str | int) -> int:
         """The line of the deepest key of `keys` the file has, else of its first line."""
@@ -47,6 +53,12 @@ class RawArticle:
             if keys[:end] in self.lines:
                 return self.lines[keys[:end]]
         return 1
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in `text`, named for a curator, or None."""
+    found = CONTROL_RE.search(text)
+    return f"the control character U+{ord(found[0]):04X}" if found else None
 
 
 def display_path(path: Path) -> str:
@@ -103,16 +115,15 @@ def split_front_matter(text: str) -> tuple[str, int, str] | None:
 def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML into (data, key line map) in one pass; raises InvalidContent on any problem.
 
-    Values are built in the same walk that records line numbers: PyYAML's own
-    constructor is pure Python and would double the cost of every file.
+    Values are built from the parser's events, with a stack of their own:
+    PyYAML's composer and constructor recurse once per level of nesting, so a
+    few hundred kilobytes of `[[[[…` would overflow the stack (libyaml's C
+    composer crashes the process outright), and its pure-Python constructor
+    would double the cost of every file.
     """
     loader = _Loader(source)
     try:
-        node = loader.get_single_node()
-        lines: dict[KeyPath, int] = {}
-        data = None
-        if node is not None:
-            data = _construct(node, (), _Walk(loader, first_line, lines, path))
+        return _Builder(loader, first_line, path).document()
     except yaml.MarkedYAMLError as exc:
         # An unterminated quote is found at the end of the stream; the fix is where it began.
         use_context = isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark
@@ -128,56 +139,121 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
         ) from None
     finally:
         loader.dispose()
-    return data, lines
-
-
-@dataclass
-class _Walk:
-    loader: yaml.SafeLoader
-    first_line: int
-    lines: dict[KeyPath, int]
-    path: str
-    seen: set[int] = field(default_factory=set)
-
-    def fail(self, node: yaml.Node | None, message: str) -> InvalidContent:
-        """The error that stops this file, at `node`'s line (or the front matter's first)."""
-        line = self.first_line + (node.start_mark.line if node is not None else 0)
-        return InvalidContent(ContentError(self.path, line, Level.ERROR, message))
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _construct(node: yaml.Node, at: KeyPath, walk: _Walk) -> Any:
-    """A node's value, recording the line of every key and list item on the way.
+@dataclass
+class _Open:
+    """A mapping or list being filled: where it sits, and for a mapping the key awaiting a value."""
 
-    Aliases are refused: front matter never needs them, and they are how a
-    few lines of YAML expand into gigabytes.
-    """
-    if id(node) in walk.seen:
-        raise walk.fail(node, "YAML anchors and aliases are not allowed in front matter")
-    walk.seen.add(id(node))
-    if len(walk.seen) > MAX_YAML_NODES:
-        raise walk.fail(None, "front matter is too large")
-    if isinstance(node, yaml.MappingNode):
-        mapping: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if key_node.tag == _STR_TAG else _construct(key_node, at, walk)
-            if not isinstance(key, str | int | bool | float) or key is None:
-                raise walk.fail(key_node, "front matter keys must be plain names")
-            here = (*at, str(key))
-            walk.lines[here] = walk.first_line + key_node.start_mark.line
-            mapping[key] = _construct(value_node, here, walk)
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for i, item in enumerate(node.value):
-            walk.lines[(*at, i)] = walk.first_line + item.start_mark.line
-            items.append(_construct(item, (*at, i), walk))
-        return items
-    if node.tag == _STR_TAG:
-        return node.value
-    return walk.loader.construct_object(node, deep=True)
+    value: dict[Any, Any] | list[Any]
+    at: KeyPath
+    key: Any = None
+    has_key: bool = False
+
+
+@dataclass
+class _Builder:
+    loader: yaml.SafeLoader
+    first_line: int
+    path: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def fail(self, mark: yaml.Mark | None, message: str) -> InvalidContent:
+        """The error that stops this file, at `mark`'s line (or the front matter's first)."""
+        line = self.first_line + (mark.line if mark is not None else 0)
+        return InvalidContent(ContentError(self.path, line, Level.ERROR, message))
+
+    def document(self) -> tuple[Any, dict[KeyPath, int]]:
+        """The one document of the stream (None when empty) and its key lines."""
+        events = self.loader
+        events.get_event()  # stream start
+        if events.check_event(yaml.StreamEndEvent):
+            return None, self.lines
+        events.get_event()  # document start
+        data = self.value()
+        events.get_event()  # document end
+        if not events.check_event(yaml.StreamEndEvent):
+            raise self.fail(events.peek_event().start_mark, "expected a single YAML document")
+        return data, self.lines
+
+    def value(self) -> Any:
+        """The document's value, recording the line of every key and list item on the way.
+
+        Aliases are refused: front matter never needs them, and they are how a
+        few lines of YAML expand into gigabytes. Nesting and size are capped,
+        so a hostile file costs bounded time and memory.
+        """
+        stack: list[_Open] = []
+        count = 0
+        while True:
+            event = self.loader.get_event()
+            if isinstance(event, _END):
+                done = stack.pop()
+                if not stack:
+                    return done.value
+                continue
+            count += 1
+            if count > MAX_YAML_NODES:
+                raise self.fail(
+                    event.start_mark, f"front matter is too large (over {MAX_YAML_NODES} values)"
+                )
+            if event.anchor is not None:  # on an alias, the anchor's name
+                raise self.fail(
+                    event.start_mark, "YAML anchors and aliases are not allowed in front matter"
+                )
+            parent = stack[-1] if stack else None
+            if parent is not None and isinstance(parent.value, dict) and not parent.has_key:
+                self.key(parent, event)
+                continue
+            if parent is None:
+                at: KeyPath = ()
+            elif isinstance(parent.value, list):
+                at = (*parent.at, len(parent.value))
+                self.lines[at] = self.first_line + event.start_mark.line
+            else:
+                at = (*parent.at, str(parent.key))
+            if isinstance(event, _START):
+                if len(stack) >= MAX_YAML_DEPTH:
+                    raise self.fail(
+                        event.start_mark,
+                        f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+                    )
+                value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            else:
+                value = self.scalar(event)
+            if parent is None:
+                if not isinstance(event, _START):
+                    return value
+            elif isinstance(parent.value, list):
+                parent.value.append(value)
+            else:
+                parent.value[parent.key] = value
+                parent.has_key = False
+            if isinstance(event, _START):
+                stack.append(_Open(value, at))
+
+    def key(self, mapping: _Open, event: yaml.Event) -> None:
+        """Take `event` as the next key of `mapping`; only plain names can be keys."""
+        key = self.scalar(event) if isinstance(event, yaml.ScalarEvent) else None
+        if not isinstance(key, str | int | bool | float):
+            raise self.fail(event.start_mark, "front matter keys must be plain names")
+        mapping.key, mapping.has_key = key, True
+        self.lines[(*mapping.at, str(key))] = self.first_line + event.start_mark.line
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        """A scalar's value under YAML's usual rules (`2024-01-05` is a date, `yes` true)."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR_TAG:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.loader.construct_object(node, deep=True)
 
 
 def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError:
@@ -206,4 +282,5 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
         return ContentError(
             path, first_line, Level.ERROR, "front matter must be a mapping of keys to values"
         )
-    return RawArticle(path=path, name=name, meta=meta, lines=lines, body=body)
+    body_line = first_line + source.count("\n") + 1
+    return RawArticle(path=path, name=name, meta=meta, lines=lines, body=body, body_line=body_line)

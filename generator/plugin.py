@@ -43,7 +43,7 @@ from mkdocs.structure.pages import Page
 from generator.article import Article
 from generator.clock import build_time
 from generator.config import DigestConfig
-from generator.corpus import load_corpus
+from generator.corpus import Tally, load_corpus
 from generator.feeds import (
     FeedLink,
     FeedSettings,
@@ -141,6 +141,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.site_name = ""
         self.env: jinja2.Environment | None = None
         self.digest: Digest | None = None
+        # What became of every article file in the last build (`digest build` prints it).
+        self.tally: Tally | None = None
         self.serving = False
         self.cache_dir: Path | None = None
         self.search_shards: dict[str, list[Article]] = {}
@@ -158,6 +160,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pages, self.representatives, self.shells = [], {}, {}
         self.topic_feeds, self._cards = {}, {}
         self._prints = Fingerprints(shared=(Card,))
+        self.tally = None
         if not config.site_url:
             raise PluginError(
                 "digest: set 'site_url' in mkdocs.yml (e.g. https://owner.github.io/repo/); "
@@ -201,16 +204,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = load_corpus(content_dir, self.cache_dir, workers=1 if self.serving else None)
         for problem in corpus.warnings:
             log.warning(str(problem))
-        if corpus.errors:
-            raise PluginError(
-                f"digest: {len(corpus.errors)} error(s) in the content; nothing was built:\n"
-                + "\n".join(str(p) for p in corpus.errors)
-            )
         # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
         now = None if self.config.future else build_time()
         self.digest = digest = build_index(
-            corpus.articles, corpus.topics, self.tz, self.config.drafts, now
+            corpus.accepted, corpus.topics, self.tz, self.config.drafts, now
         )
+        # Indexed even when the build fails, so that the report accounts for every file.
+        self.tally = Tally.of(corpus, digest)
+        if corpus.errors:
+            raise PluginError(
+                f"digest: {self.tally.text(built=False)}; nothing was built, because of "
+                f"{len(corpus.errors)} error(s) in the content:\n"
+                + "\n".join(str(p) for p in corpus.errors)
+            )
         settings = PageSettings(
             home_limit=self.config.home_limit,
             per_page=self.config.per_page,
@@ -232,13 +238,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._add_feeds_and_sitemap(digest, files, config)
         self._date_build(digest)
         log.info(
-            "digest: %d stories read (%d from the cache), %d shown, %d drafts, %d scheduled, "
-            "%d topics, %d pages",
-            corpus.files,
+            "digest: %s (%d from the cache); %d topics, %d pages",
+            self.tally,
             corpus.cache_hits,
-            len(digest.articles),
-            sum(a.is_draft for a in corpus.articles),
-            digest.scheduled,
             len(digest.topics),
             len(self.pages),
         )
@@ -376,7 +378,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         h = hashlib.blake2b(digest_size=16)
         for path in sorted(Path(__file__).parent.glob("*.py")):
             h.update(path.name.encode() + b"\x00" + path.read_bytes())
-        libraries = ("jinja2", "markupsafe", "markdown", "nh3")
+        libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
         h.update(repr((sys.version, [version(name) for name in libraries])).encode())
         for name in self.env.list_templates(filter_func=lambda n: n.startswith("digest/")):
             source = self.env.loader.get_source(self.env, name)[0]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.topics import MAX_TOPIC_CHARS
 from generator.validate import (
     ARTICLE_KEYS,
     IMAGE_KEYS,
@@ -117,7 +118,7 @@ def article_schema() -> dict[str, Any]:
         "webUrl": _url("The original story's address (absolute http(s))."),
         "topics": {
             "type": "array",
-            "items": _TEXT,
+            "items": {**_TEXT, "maxLength": MAX_TOPIC_CHARS},
             "minItems": 1,
             "maxItems": MAX_TOPICS,
             "description": "Names from content/topics.yml.",

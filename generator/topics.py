@@ -14,7 +14,7 @@ from pathlib import Path
 from slugify import slugify
 
 from generator.errors import ContentError, InvalidContent, Level
-from generator.loader import decode, display_path, parse_yaml
+from generator.loader import control_character, decode, display_path, parse_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TOPIC_CHARS = 100
@@ -79,14 +79,17 @@ def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[Cont
                 )
             )
         name = entry.get("name")
+        description = entry.get("description")
         if not isinstance(name, str) or not name.strip():
             err("topic 'name' must be non-empty text", lines.get((i, "name"), line))
             continue
         name = name.strip()
+        if bad := control_character(name + (description if isinstance(description, str) else "")):
+            err(f"topic '{name}' contains {bad}; remove it")
+            continue
         if len(name) > MAX_TOPIC_CHARS:
             err(f"topic name is over {MAX_TOPIC_CHARS} characters", lines.get((i, "name"), line))
             continue
-        description = entry.get("description")
         if description is not None and not isinstance(description, str):
             err("topic 'description' must be text", lines.get((i, "description"), line))
             continue

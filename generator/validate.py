@@ -16,14 +16,17 @@ from urllib.parse import urlsplit
 
 from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
 from generator.errors import ContentError, Level
-from generator.loader import KeyPath, RawArticle
-from generator.topics import Topic, suggest, topic_slug
+from generator.loader import CONTROL_RE, KeyPath, RawArticle, control_character
+from generator.topics import MAX_TOPIC_CHARS, Topic, suggest, topic_slug
 from generator.urls import story_key
 
 _SPACE_RE = re.compile(r"\s")
 FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MAX_TITLE_CHARS = 500
 MAX_TOPICS = 20
+# A note is a few paragraphs of comment, not the story: a cap that bounds what
+# one file can cost the sanitiser (see `generator.markup`).
+MAX_NOTE_CHARS = 20_000
 
 ARTICLE_KEYS = [
     "title",
@@ -88,6 +91,9 @@ class _Checker:
             return None
         if not isinstance(value, str) or (required and not value.strip()):
             self.error((*at, key), f"'{key}' must be non-empty text")
+            return None
+        if bad := control_character(value):
+            self.error((*at, key), f"'{key}' contains {bad}; remove it")
             return None
         return value.strip()
 
@@ -253,6 +259,22 @@ def validate_article(
             f"date {date}; the page's URL uses the file name's date",
         )
 
+    if len(raw.body) > MAX_NOTE_CHARS:
+        c.problems.append(
+            ContentError(
+                raw.path,
+                raw.body_line,
+                Level.ERROR,
+                f"the note (the text after the front matter) is {len(raw.body)} characters; "
+                f"the limit is {MAX_NOTE_CHARS}",
+            )
+        )
+
+    if found := CONTROL_RE.search(raw.body):
+        line = raw.body_line + raw.body.count("\n", 0, found.start())
+        message = f"the note contains {control_character(found[0])}; remove it"
+        c.problems.append(ContentError(raw.path, line, Level.ERROR, message))
+
     if any(p.level is Level.ERROR for p in c.problems):
         return None, c.problems
     assert name and date and title and published and web_url and topics
@@ -303,6 +325,12 @@ def _topics(c: _Checker, meta: dict, registry: dict[str, Topic] | None) -> tuple
             c.error(("topics", i), "each topic must be a non-empty name")
             continue
         item = item.strip()
+        if bad := control_character(item):
+            c.error(("topics", i), f"topic name contains {bad}")
+            continue
+        if len(item) > MAX_TOPIC_CHARS:
+            c.error(("topics", i), f"topic name is over {MAX_TOPIC_CHARS} characters")
+            continue
         if item in names:
             c.warning(("topics", i), f"topic '{item}' is listed twice")
             continue
@@ -351,8 +379,8 @@ def check_corpus(
     first_use: dict[str, Article] = {}
     slug_owner: dict[str, str] = {t.slug: t.name for t in topics.values()}
 
-    def error(article: Article, message: str) -> None:
-        problems.append(ContentError(article.path, 1, Level.ERROR, message))
+    def error(article: Article, message: str, line: int = 1) -> None:
+        problems.append(ContentError(article.path, line, Level.ERROR, message))
 
     for article in articles:
         key = (article.date, article.slug)
@@ -370,10 +398,12 @@ def check_corpus(
             slug = topic_slug(name)
             if slug in slug_owner:
                 owner = slug_owner[slug]
+                first = first_use[owner]
                 error(
                     article,
                     f"topic '{name}' would share the URL /topics/{slug}/ with topic '{owner}'"
-                    f" (used in {first_use[owner].path}); use one spelling",
+                    f" (used in {first.path}:{first.line('topics')}); use one spelling",
+                    article.line("topics"),
                 )
                 continue
             slug_owner[slug] = name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -12,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
 from generator.cli import main as digest
@@ -258,3 +259,82 @@ def screenshot_dir() -> Path:
     folder = Path(os.environ.get(SCREENSHOTS_ENV) or REPO / "docs" / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# "Live markup": anything in a built page or feed that a browser or feed reader would run or
+# load from what a story's file says. The theme's own scripts and style are allowed by name.
+
+# mkdocs-material's inline scripts in base.html (its `__md_scope` line varies by page depth).
+MATERIAL_SCRIPTS = (
+    re.compile(
+        r'__md_scope=new URL\("[./]*(?:/news-digest/|/repo/)?",location\),__md_hash=e=>\[\.\.\.e\]'
+        r"\.reduce\(\(\(e,_\)=>\(e<<5\)-e\+_\.charCodeAt\(0\)\),0\),__md_get=\(e,_=localStorage,"
+        r't=__md_scope\)=>JSON\.parse\(_\.getItem\(t\.pathname\+"\."\+e\)\),__md_set=\(e,_,'
+        r't=localStorage,a=__md_scope\)=>\{try\{t\.setItem\(a\.pathname\+"\."\+e,JSON\.stringify'
+        r"\(_\)\)\}catch\(e\)\{\}\}"
+    ),
+    re.compile(r'var palette=__md_get\("__palette"\);if\(palette&&palette\.color\)\{.*\}', re.S),
+    re.compile(
+        re.escape(
+            "var target=document.getElementById(location.hash.slice(1));target&&target.name&&"
+            '(target.checked=target.name.startsWith("__tabbed_"))'
+        )
+    ),
+)
+# Its one inline style: the theme's fonts.
+MATERIAL_STYLE = ':root{--md-text-font:"Roboto";--md-code-font:"Roboto Mono"}'
+# The digest's own inline script: the search box's set-up in theme/digest/page.html.
+DIGEST_SCRIPT = re.search(
+    r"<script>(.*?)</script>", (REPO / "theme" / "digest" / "page.html").read_text("utf-8"), re.S
+)[1]
+# Scripts may be loaded from these site folders only: material's bundle and ours, Pagefind's.
+SCRIPT_FOLDERS = ("assets/javascripts/", "search/")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset"}
+BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
+CONTENT_TAGS = {"iframe", "object", "embed", "frame", "frameset", "applet", "base", "form"}
+
+
+def _scheme(value: str) -> str:
+    """A URL as a browser reads its scheme: case, white space and control characters dropped."""
+    return re.sub(r"[\x00-\x20]", "", value).lower()
+
+
+def live_markup(html: str, page: bool = True) -> list[str]:
+    """What in `html` could run or load active content: [] when it is inert.
+
+    `page`: a whole built page, where the theme's known scripts, style and form are
+    allowed; otherwise a fragment (a feed's HTML), where none are.
+    """
+    soup = BeautifulSoup(html, "lxml")
+    found = []
+    for el in soup.find_all(True):
+        handlers = [a for a in el.attrs if a.lower().startswith("on")]
+        if handlers:
+            found.append(f"<{el.name} {' '.join(handlers)}>")
+        for name in URL_ATTRIBUTES & set(el.attrs):
+            value = el[name]
+            if any(_scheme(v).startswith(BAD_SCHEMES) for v in str(value).split(",")):
+                found.append(f"<{el.name} {name}={value!r}>")
+        if el.name == "meta" and el.get("http-equiv", "").lower() == "refresh":
+            found.append(f"<meta http-equiv=refresh content={el.get('content')!r}>")
+        in_content = not page or el.find_parent(class_="md-content") is not None
+        if el.name in CONTENT_TAGS and in_content:
+            found.append(f"<{el.name}> from content")
+        if el.name == "style" and (in_content or el.get_text() != MATERIAL_STYLE):
+            found.append(f"<style>{el.get_text()[:80]}</style>")
+        if el.name == "script" and not (page and _known_script(el)):
+            found.append(f"<script src={el.get('src')!r}>{el.get_text()[:80]}</script>")
+    return found
+
+
+def _known_script(el: Tag) -> bool:
+    src = el.get("src")
+    if src is not None:
+        path = urlsplit(src).path.lstrip("./")
+        return not urlsplit(src).netloc and any(
+            re.match(rf"(?:[\w-]+/)*{re.escape(f)}", path) for f in SCRIPT_FOLDERS
+        )
+    if el.get("type") == "application/json" and el.get("id") == "__config":
+        return True  # data for material's bundle, never run
+    text = el.get_text()
+    return text == DIGEST_SCRIPT or any(p.fullmatch(text) for p in MATERIAL_SCRIPTS)
