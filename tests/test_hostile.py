@@ -235,29 +235,32 @@ def test_site_relative_image_paths_are_allowed_but_not_protocol_relative_ones():
         assert (validate_article(raw, None)[0] is not None) is ok, url
 
 
-def test_digest_check_reports_a_javascript_link_at_its_line(tmp_path: Path, capsys):
+def check_one(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> str:
+    """`digest check`'s report on a content folder of one story file; the check must fail."""
     folder = tmp_path / "articles"
     folder.mkdir()
-    (folder / "2024-05-01-s.md").write_text(
+    (folder / "2024-05-01-s.md").write_text(text, encoding="utf-8")
+    assert digest(["check", "--content", str(tmp_path), "--no-cache"]) == 1
+    return capsys.readouterr().out
+
+
+def test_digest_check_reports_a_javascript_link_at_its_line(tmp_path: Path, capsys):
+    out = check_one(
+        tmp_path,
+        capsys,
         "---\ntitle: T\npublishedDateTime: 2024-05-01T10:00:00Z\nwebUrl: https://e.com/x\n"
         "topics: [AI]\nrelated:\n  - title: R\n    webUrl: javascript:alert(1)\n---\n",
-        encoding="utf-8",
     )
-    assert digest(["check", "--content", str(tmp_path), "--no-cache"]) == 1
-    out = capsys.readouterr().out
     assert "2024-05-01-s.md:8: error: 'webUrl' must be an absolute http(s) URL" in out, out
 
 
 def test_control_characters_feeds_cannot_carry_are_errors_at_their_lines(tmp_path: Path, capsys):
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "2024-05-01-s.md").write_text(
+    out = check_one(
+        tmp_path,
+        capsys,
         '---\ntitle: "a \\x01 b"\npublishedDateTime: 2024-05-01T10:00:00Z\n'
         'webUrl: https://e.com/x\ntopics: ["A\\x0bI"]\n---\nfine\nnot \x02 fine\n',
-        encoding="utf-8",
     )
-    assert digest(["check", "--content", str(tmp_path), "--no-cache"]) == 1
-    out = capsys.readouterr().out
     assert "2024-05-01-s.md:2: error: 'title' contains the control character U+0001" in out
     assert "2024-05-01-s.md:5: error: topic name contains the control character U+000B" in out
     assert "2024-05-01-s.md:8: error: the note contains the control character U+0002" in out
