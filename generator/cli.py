@@ -53,7 +53,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except (ConfigurationError, Abort) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    plugin = config.plugins["digest"].config
+    digest = config.plugins["digest"]
+    plugin = digest.config
     if args.drafts:
         plugin.drafts = True
     if args.future:
@@ -66,7 +67,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     config.site_dir = str(staging)
-    digest = config.plugins["digest"]
     try:
         build(config)
     except Exception as exc:
@@ -142,8 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     it shows on the pull request's diff at its line.
     """
     content = Path(args.content)
-    if not (content / "articles").is_dir():
-        print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+    if not _has_articles(content):
         return 1
     missing = [p for p in args.paths if not Path(p).is_file()]
     if missing:
@@ -182,8 +181,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: --date {args.date!r} is not an ISO 8601 date or date-time", file=sys.stderr)
         return 2
-    if not (content / "articles").is_dir():
-        print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+    if not _has_articles(content):
         return 1
     corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
     slug = slugify(args.title, max_length=60, word_boundary=True) or "story"
@@ -231,6 +229,14 @@ def cmd_new(args: argparse.Namespace) -> int:
         fh.write(text)
     print(display_path(path))
     return 0
+
+
+def _has_articles(content: Path) -> bool:
+    """Whether `content` has its articles folder; says so on stderr when it has not."""
+    if (content / "articles").is_dir():
+        return True
+    print(f"error: no articles folder at {display_path(content / 'articles')}", file=sys.stderr)
+    return False
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.article import Article
-from generator.clock import build_time
+from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
 from generator.corpus import Tally, load_corpus
 from generator.feeds import (
@@ -65,9 +65,6 @@ log = logging.getLogger("mkdocs.plugins.digest")
 # `mkdocs serve` reloads the config from the file on every rebuild.
 DRAFTS_ENV = "DIGEST_DRAFTS"
 FUTURE_ENV = "DIGEST_FUTURE"
-# MkDocs dates its own outputs from this; the newest story's time makes the
-# whole site a function of its content.
-EPOCH_ENV = "SOURCE_DATE_EPOCH"
 
 # What differs between pages of one shape; plain ASCII so escaping keeps them intact.
 SHELL_TITLE = "@@digest-title@@"
@@ -276,6 +273,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def _date_build(self, digest: Digest) -> None:
         """Date MkDocs' own outputs by the newest story, for the build's length.
+
+        MkDocs dates what it writes from SOURCE_DATE_EPOCH; the newest story's
+        time makes the whole site a function of its content.
 
         A SOURCE_DATE_EPOCH the user set is theirs to keep.
         """
