@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -55,8 +55,8 @@ class FeedSite:
 
     def __post_init__(self) -> None:
         # Feeds are read away from the site, so every URL in them must be
-        # absolute; urljoin drops the last path segment of a URL without a
-        # trailing slash, which would lose a project site's `/repo/` prefix.
+        # absolute; without the trailing slash, joining would lose a project
+        # site's `/repo/` prefix.
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"feed site url must be an absolute http(s) URL, not {self.url!r}")
@@ -64,8 +64,12 @@ class FeedSite:
             raise ValueError(f"feed site url must end with '/', not {self.url!r}")
 
     def absolute(self, path: str) -> str:
-        """The absolute URL of a site-relative path like `topics/ai/feed.xml`."""
-        return urljoin(self.url, path)
+        """The absolute URL of a site-relative path like `topics/ai/feed.xml`.
+
+        The generator's paths never start with `/` or hold `..`, so joining is
+        appending; urljoin would parse both URLs, for each of tens of thousands.
+        """
+        return self.url + path
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ after the opening `---`, which would shift every reported line by one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class RawArticle:
     body: str = ""
     # The file's line where the body (the curator's note) starts.
     body_line: int = 1
+    # `story_source` of the file: what the story's output is made from.
+    source: bytes = b""
 
     def line(self, *keys: str | int) -> int:
         """The line of the deepest key of `keys` the file has, else of its first line."""
@@ -59,6 +62,18 @@ def control_character(text: str) -> str | None:
     """The first control character in `text`, named for a curator, or None."""
     found = CONTROL_RE.search(text)
     return f"the control character U+{ord(found[0]):04X}" if found else None
+
+
+def story_source(path: str, data: bytes) -> bytes:
+    """A hash of a story file's path and bytes.
+
+    With the topic registry and this package's code, which the output cache
+    keys cover separately, these decide everything about the story (its slug
+    comes from the path), so equal sources mean equal stories.
+    """
+    h = hashlib.blake2b(data, digest_size=16)
+    h.update(b"\x00" + path.encode("utf-8", errors="surrogatepass"))
+    return h.digest()
 
 
 def display_path(path: Path) -> str:
@@ -283,4 +298,12 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
             path, first_line, Level.ERROR, "front matter must be a mapping of keys to values"
         )
     body_line = first_line + source.count("\n") + 1
-    return RawArticle(path=path, name=name, meta=meta, lines=lines, body=body, body_line=body_line)
+    return RawArticle(
+        path=path,
+        name=name,
+        meta=meta,
+        lines=lines,
+        body=body,
+        body_line=body_line,
+        source=story_source(path, data),
+    )

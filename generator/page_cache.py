@@ -14,15 +14,11 @@ into a site file in place: every write here replaces the file.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 FOLDER = "pages"
 
@@ -101,50 +97,3 @@ def _replace_with_copy(source: str, dest: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(dest)
     shutil.copyfile(source, dest)
-
-
-class Fingerprints:
-    """Content hashes of values made of frozen dataclasses and builtin containers.
-
-    Objects of the `shared` types (a story's card, which appears on many
-    pages) are hashed once, remembered by identity, and stand in every value
-    that holds them by that hash: hashing them again for each page would cost
-    more than the cache saves. Equal values give equal hashes across builds.
-    """
-
-    def __init__(self, shared: tuple[type, ...] = ()) -> None:
-        self.shared = shared
-        self._memo: dict[int, tuple[object, bytes]] = {}
-
-    def __call__(self, value: Any) -> bytes:
-        buffer = io.BytesIO()
-        _Pickler(buffer, self).dump(value)
-        return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
-
-    def shared_hash(self, obj: object) -> bytes:
-        known = self._memo.get(id(obj))
-        if known is None:
-            known = self._memo[id(obj)] = (obj, self(_fields(obj)))
-        return known[1]
-
-
-def _fields(obj: Any) -> tuple[str, list[Any]]:
-    cls = type(obj)
-    return cls.__qualname__, [getattr(obj, name) for name in cls.__dataclass_fields__]
-
-
-def _made_of(*parts: Any) -> None:
-    """Stands for an object in a fingerprint's pickle, which is hashed and never loaded."""
-
-
-class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, prints: Fingerprints):
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.prints = prints
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, self.prints.shared):
-            return _made_of, (self.prints.shared_hash(obj),)
-        if hasattr(type(obj), "__dataclass_fields__") and not isinstance(obj, type):
-            return _made_of, _fields(obj)
-        return NotImplemented

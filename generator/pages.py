@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 from generator.article import Article, Image
 from generator.index import Digest, TopicIndex, group_by_day
 from generator.markup import render_note
+from generator.topics import Topic
 
 HOME_URL = ""
 TOPICS_URL = "topics/"
 TOPIC_URL = "topics/{slug}/"
 TOPIC_PAGE_URL = "topics/{slug}/page/{n}/"
-ARTICLE_URL = "news/{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_URL = "news/{year:04d}/{month:02d}/{day:02d}/{slug}/"
 ARCHIVE_URL = "archive/"
 MONTH_URL = "archive/{year:04d}/{month:02d}/"
 
@@ -135,13 +137,28 @@ class Pager:
 
 @dataclass(frozen=True)
 class GeneratedPage:
+    """A page, its context made only when asked for.
+
+    `sources` is what the context is made from, in plain values: stories by
+    their `Article.source`, counts, labels. Pages whose sources (and URL,
+    title, template) are equal have equal contexts, so an adapter with an
+    output cache can tell which pages changed without building a context,
+    which costs more than everything else about a page that is not rendered.
+    """
+
     url: str
     title: str
     template: str
-    context: dict[str, Any] = field(repr=False)
+    sources: tuple[Any, ...]
+    make: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
     in_nav: bool = False
     # The topics a page is about, so an adapter can point readers at their feeds.
     topics: tuple[str, ...] = ()
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        """What the page's template renders."""
+        return self.make()
 
     @property
     def src_uri(self) -> str:
@@ -158,7 +175,9 @@ def long_date(day: dt.date) -> str:
 
 
 def article_url(article: Article) -> str:
-    return ARTICLE_URL.format(date=article.date, slug=article.slug)
+    # Integer fields: formatting a date with %Y-style codes costs ten times more.
+    day = article.date
+    return ARTICLE_URL.format(year=day.year, month=day.month, day=day.day, slug=article.slug)
 
 
 def topic_url(slug: str, page: int = 1) -> str:
@@ -239,15 +258,22 @@ def pager(slug: str, number: int, count: int) -> Pager:
     )
 
 
+def stories(articles: Iterable[Article]) -> tuple[bytes, ...]:
+    """Stories as a page's sources: each by its `Article.source`."""
+    return tuple(a.source for a in articles)
+
+
 def build_pages(digest: Digest, settings: PageSettings) -> list[GeneratedPage]:
     """Every page of the site, in a stable order."""
     cards = _Cards(digest)
+    home = digest.articles[: settings.home_limit]
     pages = [
         GeneratedPage(
             HOME_URL,
             "Latest stories",
             "digest/home.html",
-            {"days": cards.days(digest.articles[: settings.home_limit])},
+            stories(home),
+            lambda: {"days": cards.days(home)},
             in_nav=True,
         ),
         _topics_page(digest),
@@ -270,27 +296,38 @@ def _topics_page(digest: Digest) -> GeneratedPage:
         }
         for t in digest.topics
     ]
-    return GeneratedPage(TOPICS_URL, "Topics", "digest/topics.html", {"topics": rows}, in_nav=True)
+    sources = tuple((t.topic, len(t.articles), t.latest) for t in digest.topics)
+    return GeneratedPage(
+        TOPICS_URL, "Topics", "digest/topics.html", sources, lambda: {"topics": rows}, in_nav=True
+    )
 
 
 def _topic_pages(
     entry: TopicIndex, cards: _Cards, settings: PageSettings
 ) -> Iterable[GeneratedPage]:
     chunks = paginate(entry.articles, settings.per_page)
+    topic, count = entry.topic, len(entry.articles)
     for number, chunk in enumerate(chunks, start=1):
-        title = entry.topic.name if number == 1 else f"{entry.topic.name} (page {number})"
+        title = topic.name if number == 1 else f"{topic.name} (page {number})"
         yield GeneratedPage(
-            topic_url(entry.topic.slug, number),
+            topic_url(topic.slug, number),
             title,
             "digest/topic.html",
-            {
-                "topic": entry.topic,
-                "count": len(entry.articles),
-                "days": cards.days(chunk),
-                "pager": pager(entry.topic.slug, number, len(chunks)),
-            },
-            topics=(entry.topic.name,),
+            (topic, count, len(chunks), stories(chunk)),
+            partial(_topic_context, topic, count, cards, chunk, number, len(chunks)),
+            topics=(topic.name,),
         )
+
+
+def _topic_context(
+    topic: Topic, count: int, cards: _Cards, chunk: Sequence[Article], number: int, pages: int
+) -> dict[str, Any]:
+    return {
+        "topic": topic,
+        "count": count,
+        "days": cards.days(chunk),
+        "pager": pager(topic.slug, number, pages),
+    }
 
 
 def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
@@ -303,27 +340,37 @@ def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
         ARCHIVE_URL,
         "Archive",
         "digest/archive.html",
-        {"years": [{"year": y, "months": m} for y, m in years.items()]},
+        tuple((month, len(articles)) for month, articles in digest.by_month.items()),
+        lambda: {"years": [{"year": y, "months": m} for y, m in years.items()]},
         in_nav=True,
     )
     months = list(digest.by_month)
     for i, (year, month) in enumerate(months):
         newer = months[i - 1] if i > 0 else None
         older = months[i + 1] if i + 1 < len(months) else None
+        shown = digest.by_month[(year, month)]
         yield GeneratedPage(
             month_url(year, month),
             f"{MONTHS[month - 1]} {year}",
             "digest/month.html",
-            {
-                "days": cards.days(digest.by_month[(year, month)]),
-                "newer": Link(f"{MONTHS[newer[1] - 1]} {newer[0]}", month_url(*newer))
-                if newer
-                else None,
-                "older": Link(f"{MONTHS[older[1] - 1]} {older[0]}", month_url(*older))
-                if older
-                else None,
-            },
+            (newer, older, stories(shown)),
+            partial(_month_context, cards, shown, newer, older),
         )
+
+
+def _month_link(month: tuple[int, int] | None) -> Link | None:
+    if month is None:
+        return None
+    return Link(f"{MONTHS[month[1] - 1]} {month[0]}", month_url(*month))
+
+
+def _month_context(
+    cards: _Cards,
+    shown: Sequence[Article],
+    newer: tuple[int, int] | None,
+    older: tuple[int, int] | None,
+) -> dict[str, Any]:
+    return {"days": cards.days(shown), "newer": _month_link(newer), "older": _month_link(older)}
 
 
 def _article_page(
@@ -337,26 +384,34 @@ def _article_page(
     """
     earlier = []
     for name in article.topics:
-        stories = digest.by_topic[name].articles
         start = place(name, article) + 1
-        earlier.append(
-            {
-                "topic": cards.topic_links[name],
-                "cards": [cards(a) for a in stories[start : start + settings.topic_stories]],
-            }
-        )
+        shown = digest.by_topic[name].articles[start : start + settings.topic_stories]
+        earlier.append((name, shown))
     return GeneratedPage(
         article_url(article),
         article.title,
         "digest/article.html",
-        {
-            "card": cards(article),
-            "day": long_date(article.published.astimezone(digest.tz).date()),
-            "note": Note(article.body),
-            "earlier": earlier,
-        },
+        (article.source, tuple((name, stories(shown)) for name, shown in earlier)),
+        partial(_article_context, article, digest, cards, earlier),
         topics=article.topics,
     )
+
+
+def _article_context(
+    article: Article,
+    digest: Digest,
+    cards: _Cards,
+    earlier: list[tuple[str, Sequence[Article]]],
+) -> dict[str, Any]:
+    return {
+        "card": cards(article),
+        "day": long_date(article.published.astimezone(digest.tz).date()),
+        "note": Note(article.body),
+        "earlier": [
+            {"topic": cards.topic_links[name], "cards": [cards(a) for a in shown]}
+            for name, shown in earlier
+        ],
+    }
 
 
 class _Place:

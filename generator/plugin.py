@@ -18,21 +18,25 @@ cores.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jinja2
+import mkdocs.commands.build as mkdocs_build
+import mkdocs.structure.files as mkdocs_files
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -41,6 +45,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.article import Article
+from generator.cache import paused_gc
 from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
 from generator.corpus import Tally, load_corpus
@@ -53,7 +58,7 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
-from generator.page_cache import Fingerprints, PageStore, write_page
+from generator.page_cache import PageStore, write_page
 from generator.pages import Card, GeneratedPage, PageSettings, build_pages, topic_url
 from generator.progress import progress
 from generator.search import FOLDER, SearchJob, shards
@@ -109,6 +114,51 @@ class Shell:
         return h.digest()
 
 
+class _WalkWithoutArticles:
+    """The `os` module as MkDocs' file listing sees it, with `os.walk` skipping the articles."""
+
+    def __init__(self, real: Any):
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def walk(self, top: str, **kwargs: Any) -> Iterator[tuple[str, list[str], list[str]]]:
+        for folder, dirnames, filenames in self._real.walk(top, **kwargs):
+            if folder == top:
+                dirnames[:] = [d for d in dirnames if d != "articles"]
+            yield folder, dirnames, filenames
+
+
+_get_files = mkdocs_build.get_files
+
+
+def _skip_articles_in_next_listing() -> None:
+    """Keep the article files out of MkDocs' next listing of the docs folder.
+
+    They are the plugin's input, never files of the site, and making a File
+    for each of tens of thousands (then dropping it) was a second and a half
+    of every build. MkDocs has no way to leave a folder unlisted, so its own
+    listing runs once with `articles/` pruned from the walk; all else about
+    it (sorting, exclusions, README/index conflicts) stays MkDocs' own.
+    """
+
+    def listing(config: MkDocsConfig) -> Files:
+        _restore_listing()
+        real = mkdocs_files.os
+        mkdocs_files.os = _WalkWithoutArticles(real)
+        try:
+            return _get_files(config)
+        finally:
+            mkdocs_files.os = real
+
+    mkdocs_build.get_files = listing
+
+
+def _restore_listing() -> None:
+    mkdocs_build.get_files = _get_files
+
+
 def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
     """Each topic's own pages (its list pages), for the topic's sitemap."""
     found: dict[str, list[str]] = {}
@@ -146,7 +196,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._cards: dict[int, str] = {}
         self._saved_epoch: str | None = None
         self._shell_keys: dict[str, bytes] = {}
-        self._prints = Fingerprints(shared=(Card,))
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -156,7 +205,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return None
         self.pages, self.representatives, self.shells = [], {}, {}
         self.topic_feeds, self._cards = {}, {}
-        self._prints = Fingerprints(shared=(Card,))
         self.tally = None
         if not config.site_url:
             raise PluginError(
@@ -185,9 +233,23 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         config.theme.static_templates.discard("sitemap.xml")
         return config
 
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            _skip_articles_in_next_listing()
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        # The build makes hundreds of thousands of long-lived objects and no cycles
+        # worth collecting; without the pause, collections cost more than the work.
+        with paused_gc():
+            files = self._files(files, config)
+        # Nor do those objects need collecting later in the build: frozen, they are
+        # left out of the collections that rendering triggers, here and in workers.
+        gc.freeze()
+        return files
+
+    def _files(self, files: Files, config: MkDocsConfig) -> Files:
         content_dir = Path(config.docs_dir)
         if not (content_dir / "articles").is_dir():
             raise PluginError(f"digest: no articles folder at {content_dir / 'articles'}")
@@ -292,6 +354,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
         self.env = env
+        if self.cache_dir is not None:
+            # Compiling the theme's templates is a fixed half second of every build.
+            # Jinja keys compiled code by the template's source and Python's version.
+            folder = self.cache_dir / "templates"
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         # Search results are site-absolute paths; under a sub-path they need its prefix.
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
@@ -355,10 +424,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if store is not None:
                 store.prune(keys)
         finally:
+            gc.unfreeze()
             self._restore_epoch()
 
     def on_build_error(self, error: Exception) -> None:
         if self.config.enabled:
+            _restore_listing()
+            gc.unfreeze()
             self._restore_epoch()
 
     def _representative(self, page: Page) -> GeneratedPage | None:
@@ -380,17 +452,38 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             h.update(path.name.encode() + b"\x00" + path.read_bytes())
         libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
         h.update(repr((sys.version, [version(name) for name in libraries])).encode())
-        for name in self.env.list_templates(filter_func=lambda n: n.startswith("digest/")):
+        for name in self._digest_templates():
             source = self.env.loader.get_source(self.env, name)[0]
             h.update(name.encode() + b"\x00" + source.encode())
-        site = (self.site_name, self.feed_site, self.site_feeds, sorted(self.topic_feeds.items()))
+        assert self.digest is not None
+        # Stories are keyed by their files, which do not hold the registry's topics.
+        registry = [entry.topic for entry in self.digest.topics]
+        site = (self.site_name, self.feed_site, self.site_feeds, self.topic_feeds, registry)
         h.update(repr((site, sorted(self.config.items()))).encode())
         return h.digest()
 
+    def _digest_templates(self) -> list[str]:
+        """The names of the templates under `digest/` in any of the theme's folders.
+
+        Found on disk rather than with `list_templates`, which walks all of
+        material's templates and icons: nearly half a second.
+        """
+        assert self.env is not None
+        folders = getattr(self.env.loader, "searchpath", None)
+        if folders is None:  # not a FileSystemLoader: ask it, the slow way
+            return self.env.list_templates(filter_func=lambda n: n.startswith("digest/"))
+        names = set()
+        for folder in map(Path, folders):
+            for path in (folder / "digest").rglob("*"):
+                if path.is_file():
+                    names.add(path.relative_to(folder).as_posix())
+        return sorted(names)
+
     def _page_key(self, page: GeneratedPage) -> str:
-        """The page's identity in the output cache: its shell's key and all of its own values."""
+        """The page's identity in the output cache: its shell's key and what it is made from."""
         h = hashlib.blake2b(self._shell_keys[shape(page)], digest_size=20)
-        h.update(self._prints((page.url, page.title, page.template, page.topics, page.context)))
+        identity = (page.url, page.title, page.template, page.topics, page.sources)
+        h.update(pickle.dumps(identity, protocol=5))
         return h.hexdigest()
 
     def write(self, page: GeneratedPage, config: MkDocsConfig, store: PageStore | None) -> str:
@@ -433,7 +526,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
             SHELL_HEADER: header,
-            SHELL_CANONICAL: str(escape(urljoin(self.feed_site.url, page.url))),
+            SHELL_CANONICAL: str(escape(self.feed_site.absolute(page.url))),
             SHELL_HEAD: head,
             SHELL_CONTENT: content,
         }

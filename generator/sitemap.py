@@ -12,7 +12,6 @@ import datetime as dt
 import gzip
 import io
 from collections.abc import Iterable
-from urllib.parse import urljoin
 
 from lxml import etree
 
@@ -20,12 +19,16 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def build_sitemap(site_url: str, urls: Iterable[str], lastmod: dt.datetime) -> bytes:
-    """A sitemap of site-relative `urls`, each dated `lastmod` (the newest story's date)."""
+    """A sitemap of site-relative `urls`, each dated `lastmod` (the newest story's date).
+
+    `site_url` ends with `/` and the URLs are the generator's own (no leading
+    `/`, no `..`), so each location is the two joined.
+    """
     root = etree.Element("urlset", nsmap={None: NAMESPACE})
     day = lastmod.astimezone(dt.UTC).date().isoformat()
     for url in urls:
         entry = etree.SubElement(root, "url")
-        etree.SubElement(entry, "loc").text = urljoin(site_url, url)
+        etree.SubElement(entry, "loc").text = site_url + url
         etree.SubElement(entry, "lastmod").text = day
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 

@@ -38,6 +38,22 @@ def test_editing_a_story_changes_its_pages(tmp_path: Path):
     assert "Hotel: an edited AI story" in (site.root / "feed.xml").read_text("utf-8")
 
 
+def test_editing_a_story_changes_every_page_that_lists_it(tmp_path: Path):
+    """Pages are keyed by the files of the stories they show, not by their own story alone."""
+    content, site = _warm(tmp_path)
+    listing = {p for p in site.root.rglob("index.html") if "Hotel: a general" in p.read_text()}
+    # Its own page, home, a topic page, its month, later stories' "Earlier in" lists.
+    assert len(listing) >= 5
+    story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
+    story.write_text(
+        story.read_text("utf-8").replace("Hotel: a general", "Hotel: an edited"), "utf-8"
+    )
+    assert build(tmp_path, content)[0] == 0
+    for page in listing:
+        text = page.read_text("utf-8")
+        assert "Hotel: a general" not in text and "Hotel: an edited" in text, page
+
+
 def test_editing_topics_yml_changes_the_topic_pages_and_can_fail_the_build(tmp_path: Path):
     content, site = _warm(tmp_path)
     registry = content / "topics.yml"

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import mkdocs.commands.build as mkdocs_build
+import mkdocs.structure.files as mkdocs_files
 import pytest
 from bs4 import BeautifulSoup
 
@@ -302,6 +304,19 @@ def test_sample_content_builds_the_specs_pages(tmp_path: Path):
     assert len(articles) == 4
     for a in articles:
         site.page(f"news/{a.date:%Y/%m/%d}/{a.slug}/")
+
+
+def test_files_beside_the_articles_are_copied_and_the_articles_are_not(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    (content / "images").mkdir()
+    (content / "images" / "logo.svg").write_text("<svg/>", "utf-8")
+    (content / "articles" / "notes.txt").write_text("curators' notes", "utf-8")
+    code, site = build(tmp_path, content)
+    assert code == 0
+    assert (site.root / "images" / "logo.svg").read_text("utf-8") == "<svg/>"
+    assert not (site.root / "articles").exists() and not (site.root / "topics.yml").exists()
+    # MkDocs lists files its own way again after the build (another project may build next).
+    assert mkdocs_build.get_files is mkdocs_files.get_files
 
 
 def test_mkdocs_build_gives_the_same_pages_as_digest_build(tmp_path: Path):
