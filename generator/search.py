@@ -26,6 +26,7 @@ import contextlib
 import hashlib
 import html
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,8 @@ FOLDER = "search"
 WHOLE = "all"
 RECENT = "recent"
 _CACHED = "search-"
+# A shard's documents, pickled for the indexing process.
+_DOCUMENTS = "documents.pickle"
 
 
 def shards(digest: Digest, limit: int) -> dict[str, list[Article]]:
@@ -129,7 +132,10 @@ class SearchJob:
                 bundles[name] = cached
                 continue
             bundles[name] = work / name / "bundle"
-            _write_sources(documents[name], work / name / "source")
+            # One file here; the indexing process writes the tens of thousands of
+            # small source files, while this one writes the pages.
+            (work / name).mkdir()
+            (work / name / _DOCUMENTS).write_bytes(pickle.dumps(documents[name], protocol=5))
             missing.append(name)
         process = None
         if missing:
@@ -209,6 +215,7 @@ def _index_shards(work: Path, names: list[str]) -> int:
     """Run Pagefind on each shard's sources in turn, so one shard at a time is in memory."""
     for name in names:
         source, output = work / name / "source", work / name / "bundle"
+        _write_sources(pickle.loads((work / name / _DOCUMENTS).read_bytes()), source)
         result = subprocess.run(
             [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output)],
             capture_output=True,
