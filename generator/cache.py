@@ -37,7 +37,7 @@ from generator.article import Article, Image, Provider, RelatedLink
 from generator.errors import ContentError
 
 # Bump when the cache file's layout or the meaning of an entry changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # The modules whose code decides a file's result; editing one must invalidate the cache.
 SOURCES = (
     "loader.py",
@@ -54,8 +54,23 @@ _CHECKSUM_BYTES = 16
 
 # What validating one file gave: the story (None when it has an error) and its problems.
 FileResult = tuple[Article | None, tuple[ContentError, ...]]
-# A cached file: the hash of the bytes the result was made from, then that result.
-_Entry = tuple[bytes, FileResult]
+# What `os.stat` says of a file that has not changed: size, mtime, ctime, inode.
+Stamp = tuple[int, int, int, int]
+# A cached file: the hash of the bytes the result was made from, the file's stamp
+# when it can be trusted (else None), then the result.
+_Entry = tuple[bytes, Stamp | None, FileResult]
+# A file changed this recently may change again within the file system's clock
+# tick without its stamp changing (git's "racy" files): its bytes are compared.
+_SETTLED_NS = 2_000_000_000
+
+
+def file_stamp(stat: os.stat_result) -> Stamp:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def settled(stamp: Stamp, now_ns: int) -> Stamp | None:
+    """`stamp` when it can be trusted next time, None when the file changed too recently."""
+    return stamp if now_ns - max(stamp[1], stamp[2]) >= _SETTLED_NS else None
 
 
 def file_digest(data: bytes) -> bytes:
@@ -140,19 +155,43 @@ class ArticleCache:
         file = folder / f"{_file_prefix(content_dir)}{fingerprint(content_dir)}.pickle"
         return cls(content_dir, file, _read(file))
 
-    def get(self, path: str, digest: bytes) -> FileResult | None:
+    def get_unchanged(self, path: str, stamp: Stamp) -> FileResult | None:
+        """The result kept for `path` when the file is untouched since: its stat is the same.
+
+        Size, modification and change times and inode all equal is what git
+        and make trust too; a file's change time cannot be set back. Only
+        stamps taken a while after the file's last change are kept
+        (`settled`), so an edit within the same clock tick is never missed.
+        """
+        entry = self._old.get(path)
+        if entry is None or entry[1] != stamp:
+            return None
+        self._new[path] = entry
+        return entry[2]
+
+    def get(self, path: str, digest: bytes, stamp: Stamp | None) -> FileResult | None:
         """The result kept for `path` when its bytes are still those of `digest`."""
         entry = self._old.get(path)
         if entry is None or entry[0] != digest:
             return None
-        self._new[path] = entry
-        return entry[1]
-
-    def put(self, path: str, digest: bytes, result: FileResult) -> None:
-        """Keep the result of a file that was parsed, for the next run."""
-        if self.file is not None:
-            self._new[path] = (digest, result)
+        if entry[1] != stamp:
+            entry = (digest, stamp, entry[2])
             self._stored += 1
+        self._new[path] = entry
+        return entry[2]
+
+    def put(self, path: str, digest: bytes, stamp: Stamp | None, result: FileResult) -> None:
+        """Keep the result of a file that was parsed, for the next run."""
+        self._new[path] = (digest, stamp, result)
+        self._stored += 1
+
+    def reopen(self) -> ArticleCache:
+        """This run's entries as the next run's cache, without reading the file again.
+
+        `digest serve` keeps the cache in memory between rebuilds: reading
+        and saving tens of thousands of entries would cost most of a rebuild.
+        """
+        return ArticleCache(self.content_dir, None, dict(self._new))
 
     def save(self) -> None:
         """Write this run's entries atomically when they differ from those read.

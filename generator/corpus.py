@@ -15,12 +15,22 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.article import Article
-from generator.cache import ArticleCache, FileResult, dumps, file_digest, paused_gc
+from generator.cache import (
+    ArticleCache,
+    FileResult,
+    Stamp,
+    dumps,
+    file_digest,
+    file_stamp,
+    paused_gc,
+    settled,
+)
 from generator.errors import ContentError, Level
 from generator.index import Digest
 from generator.loader import display_path, find_articles, load_article
@@ -46,6 +56,8 @@ class Corpus:
     # How many files came from the cache and how many were parsed, for a progress line.
     cache_hits: int = 0
     cache_misses: int = 0
+    # The per-file results of this load, for the next load in the same process.
+    cache: ArticleCache | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[ContentError]:
@@ -112,33 +124,48 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def load_corpus(
-    content_dir: Path, cache_dir: Path | None = None, workers: int | None = None
+    content_dir: Path,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    previous: Corpus | None = None,
 ) -> Corpus:
     """Read, validate and cross-check every article under `content_dir`.
 
     `cache_dir` keeps per-file results between runs (None: no cache);
     `workers` is how many processes parse the files not in the cache
     (default: one per CPU; fewer than PARALLEL_MIN_FILES are parsed here).
+    With `previous`, an earlier load of the same folder in this process,
+    its results are reused from memory and the cache folder is not touched.
     """
     workers = workers or os.cpu_count() or 1
-    cache = ArticleCache.open(cache_dir, content_dir)
+    if previous is not None and previous.cache is not None:
+        cache = previous.cache.reopen()
+    else:
+        cache = ArticleCache.open(cache_dir, content_dir)
     registry, problems = load_registry(content_dir)
     files = _article_files(content_dir)
     results: list[FileResult | None] = [None] * len(files)
-    misses: list[tuple[int, str, bytes]] = []  # (position, display path, digest)
+    misses: list[tuple[int, str, bytes, Stamp | None]] = []  # position, shown path, digest, stamp
     todo: list[_Job] = []
     batches: list[Future[bytes]] = []
     with paused_gc(), contextlib.ExitStack() as stack:
         pool: ProcessPoolExecutor | None = None
+        now_ns = time.time_ns()
         for i, (file, path) in enumerate(files):
+            # Taken before reading: a file changed in between is read again next time.
+            stamp = file_stamp(os.stat(file))
+            results[i] = cache.get_unchanged(path, stamp)
+            if results[i] is not None:
+                continue
             # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
             with open(file, "rb", buffering=0) as f:
                 data = f.read()
             digest = file_digest(data)
-            results[i] = cache.get(path, digest)
+            trusted = settled(stamp, now_ns)
+            results[i] = cache.get(path, digest, trusted)
             if results[i] is not None:
                 continue
-            misses.append((i, path, digest))
+            misses.append((i, path, digest, trusted))
             todo.append((path, os.path.basename(file), data))
             if pool is None and workers > 1 and len(misses) >= PARALLEL_MIN_FILES:
                 pool = stack.enter_context(_process_pool(workers))
@@ -148,9 +175,9 @@ def load_corpus(
         # The last files, too few for a batch, are parsed here while the workers finish.
         rest = _parse(todo, registry)
         parsed = [r for batch in batches for r in pickle.loads(batch.result())] + rest
-        for (i, path, digest), result in zip(misses, parsed, strict=True):
+        for (i, path, digest, trusted), result in zip(misses, parsed, strict=True):
             results[i] = result
-            cache.put(path, digest, result)
+            cache.put(path, digest, trusted, result)
     cache.save()
     articles: list[Article] = []
     for result in results:
@@ -168,6 +195,7 @@ def load_corpus(
         len(files),
         cache_hits=len(files) - len(misses),
         cache_misses=len(misses),
+        cache=cache,
     )
 
 

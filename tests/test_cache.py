@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import generator.cache
 from conftest import copy_fixture
 from generator.corpus import PARALLEL_MIN_FILES, Corpus, load_corpus
 from generator.loader import display_path, find_articles
@@ -61,6 +62,37 @@ def test_editing_a_file_reparses_only_that_file(tmp_path: Path):
     changed = [(a, b) for a, b in zip(before.articles, after.articles, strict=True) if a != b]
     assert [(a.slug, b.title) for a, b in changed] == [("alpha-first-story", "Alpha, retitled")]
     assert loaded(after) == loaded(load_corpus(content))
+
+
+def test_files_trusted_by_their_stat_still_show_every_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Unchanged files are known by size, times and inode; a same-size edit changes the times."""
+    monkeypatch.setattr(generator.cache, "_SETTLED_NS", 0)  # trust every stamp at once
+    content = copy_fixture("valid", tmp_path)
+    cache = tmp_path / "cache"
+    load_corpus(content, cache)
+    assert load_corpus(content, cache).cache_hits == load_corpus(content).files
+    story = content / ALPHA
+    story.write_bytes(story.read_bytes().replace(b"Alpha: the first", b"Alpha: the FIRST"))
+    after = load_corpus(content, cache)
+    assert (after.cache_hits, after.cache_misses) == (after.files - 1, 1)
+    assert "Alpha: the FIRST story" in {a.title for a in after.articles}
+
+
+def test_a_load_can_reuse_the_previous_one_in_memory(tmp_path: Path):
+    """What `digest serve` does between rebuilds: no cache file read or written."""
+    content = copy_fixture("valid", tmp_path)
+    cache = tmp_path / "cache"
+    first = load_corpus(content, cache)
+    saved = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
+    story = content / ALPHA
+    story.write_bytes(story.read_bytes().replace(b"Alpha: the first story", b"Alpha, retitled"))
+    (content / "articles" / "2024" / "2024-01-05-hotel-general.md").unlink()
+    again = load_corpus(content, cache, previous=first)
+    assert (again.cache_hits, again.cache_misses) == (again.files - 1, 1)
+    assert loaded(again) == loaded(load_corpus(content))
+    assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == saved
 
 
 def test_adding_a_file_parses_only_the_new_file(tmp_path: Path):
