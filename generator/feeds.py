@@ -11,10 +11,11 @@ knows MkDocs; the adapter writes the bytes where the paths say.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from html import escape
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
@@ -24,7 +25,15 @@ from lxml import etree
 from generator.article import Article, RelatedLink
 from generator.index import Digest, group_by_day
 from generator.markup import render_note
-from generator.pages import HOME_URL, TOPICS_URL, article_url, long_date, month_url, topic_url
+from generator.pages import (
+    HOME_URL,
+    TOPICS_URL,
+    article_url,
+    long_date,
+    month_url,
+    stories,
+    topic_url,
+)
 from generator.topics import Topic
 
 SITE_RSS = "feed.xml"
@@ -118,8 +127,28 @@ def topic_feed_links(topic: Topic, site: FeedSite) -> list[FeedLink]:
     ]
 
 
+@dataclass(frozen=True)
+class FeedFile:
+    """A feed file, its bytes made only when asked for.
+
+    `sources` is what the bytes are made from, the site and settings aside:
+    stories by their `Article.source`, titles, dates. An adapter with an
+    output cache can reuse a feed whose sources are unchanged without
+    rendering it, as it does for pages.
+    """
+
+    path: str
+    sources: tuple[Any, ...]
+    make: Callable[[], bytes] = field(repr=False, compare=False)
+
+
 def build_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> dict[str, bytes]:
     """Site-relative path -> file bytes, for every feed of the site."""
+    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings)}
+
+
+def plan_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> list[FeedFile]:
+    """Every feed of the site: RSS and Atom for the site and each topic, daily, OPML."""
     entries = _Entries(site)
     fallback = digest.articles[0].published if digest.articles else EPOCH
     home = _Channel(
@@ -131,18 +160,39 @@ def build_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> dict[
     )
     channels = [(home, digest.articles)]
     channels += [(_topic_channel(t.topic, site), t.articles) for t in digest.topics]
-    feeds: dict[str, bytes] = {}
+    feeds: list[FeedFile] = []
     for channel, articles in channels:
-        shown = [entries(a) for a in articles[: settings.limit]]
+        shown = articles[: settings.limit]
         updated = articles[0].published if articles else fallback
         about = (site, channel.title, channel.description, channel.page)
-        rss = _generator(*about, channel.rss, RSS_TYPE)
-        atom = _generator(*about, channel.atom, ATOM_TYPE)
-        feeds[channel.rss] = _with_entries(rss, shown, updated).rss_str(pretty=True)
-        feeds[channel.atom] = _with_entries(atom, shown, updated).atom_str(pretty=True)
-    feeds[DAILY_RSS] = _daily(digest, site, settings.daily_days, fallback)
-    feeds[OPML] = _opml(digest, site)
+        for path, mime in ((channel.rss, RSS_TYPE), (channel.atom, ATOM_TYPE)):
+            feeds.append(
+                FeedFile(
+                    path,
+                    (about[1:], updated, stories(shown)),
+                    partial(_channel_feed, about, path, mime, entries, shown, updated),
+                )
+            )
+    days = group_by_day(digest.articles, digest.tz)[: settings.daily_days]
+    daily = [a for _, group in days for a in group]
+    feeds.append(
+        FeedFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))
+    )
+    topics = tuple(entry.topic for entry in digest.topics)
+    feeds.append(FeedFile(OPML, topics, partial(_opml, digest, site)))
     return feeds
+
+
+def _channel_feed(
+    about: tuple[FeedSite, str, str, str],
+    path: str,
+    mime: str,
+    entries: _Entries,
+    shown: Sequence[Article],
+    updated: dt.datetime,
+) -> bytes:
+    fg = _with_entries(_generator(*about, path, mime), map(entries, shown), updated)
+    return fg.rss_str(pretty=True) if mime == RSS_TYPE else fg.atom_str(pretty=True)
 
 
 def _topic_channel(topic: Topic, site: FeedSite) -> _Channel:
@@ -254,13 +304,14 @@ def _list(lines: Iterable[str]) -> str:
     return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
 
 
-def _daily(digest: Digest, site: FeedSite, days: int, fallback: dt.datetime) -> bytes:
-    """One item per local day that has stories, the newest `days` of them.
+def _daily(
+    days: list[tuple[dt.date, list[Article]]], site: FeedSite, fallback: dt.datetime
+) -> bytes:
+    """One item per local day that has stories, the newest `daily_days` of them.
 
     Counted in days with stories rather than calendar days before "now", so
     the file depends on the content alone.
     """
-    groups = group_by_day(digest.articles, digest.tz)[:days]
     fg = _generator(
         site,
         _daily_title(site),
@@ -269,10 +320,9 @@ def _daily(digest: Digest, site: FeedSite, days: int, fallback: dt.datetime) -> 
         DAILY_RSS,
         RSS_TYPE,
     )
-    entries = [_day_entry(day, stories, site) for day, stories in groups]
-    return _with_entries(fg, entries, groups[0][1][0].published if groups else fallback).rss_str(
-        pretty=True
-    )
+    entries = [_day_entry(day, stories, site) for day, stories in days]
+    updated = days[0][1][0].published if days else fallback
+    return _with_entries(fg, entries, updated).rss_str(pretty=True)
 
 
 def _day_entry(day: dt.date, stories: Sequence[Article], site: FeedSite) -> FeedEntry:

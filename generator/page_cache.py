@@ -46,11 +46,16 @@ class PageStore:
                 return False
         return True
 
-    def put(self, key: str, data: bytes, dest: str) -> None:
-        """Store a freshly rendered page and put it at `dest`.
+    def get(self, key: str) -> bytes | None:
+        """The stored bytes for `key`, None when the store does not hold them."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
 
-        A store that cannot be written costs speed, never the page.
-        """
+    def keep(self, key: str, data: bytes) -> bool:
+        """Store `data` under `key`; False when the store cannot be written."""
         try:
             folder = os.path.dirname(self._path(key))
             os.makedirs(folder, exist_ok=True)
@@ -59,9 +64,15 @@ class PageStore:
                 fh.write(data)
             os.replace(temp, self._path(key))
         except OSError:
-            write_page(dest, data)
-            return
-        if not self.place(key, dest):
+            return False
+        return True
+
+    def put(self, key: str, data: bytes, dest: str) -> None:
+        """Store a freshly rendered page and put it at `dest`.
+
+        A store that cannot be written costs speed, never the page.
+        """
+        if not (self.keep(key, data) and self.place(key, dest)):
             write_page(dest, data)
 
     def prune(self, keep: Iterable[str]) -> None:

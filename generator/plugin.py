@@ -50,10 +50,11 @@ from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
 from generator.corpus import Tally, load_corpus
 from generator.feeds import (
+    FeedFile,
     FeedLink,
     FeedSettings,
     FeedSite,
-    build_feeds,
+    plan_feeds,
     site_feed_links,
     topic_feed_links,
 )
@@ -159,6 +160,14 @@ def _restore_listing() -> None:
     mkdocs_build.get_files = _get_files
 
 
+def _code_key() -> bytes:
+    """A hash of this package's code, which decides every page and feed."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return h.digest()
+
+
 def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
     """Each topic's own pages (its list pages), for the topic's sitemap."""
     found: dict[str, list[str]] = {}
@@ -196,6 +205,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._cards: dict[int, str] = {}
         self._saved_epoch: str | None = None
         self._shell_keys: dict[str, bytes] = {}
+        # The output cache's keys of this build's feeds, so that pruning keeps them.
+        self._feed_keys: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -204,7 +215,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not self.config.enabled:
             return None
         self.pages, self.representatives, self.shells = [], {}, {}
-        self.topic_feeds, self._cards = {}, {}
+        self.topic_feeds, self._cards, self._feed_keys = {}, {}, []
         self.tally = None
         if not config.site_url:
             raise PluginError(
@@ -307,11 +318,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def _add_feeds_and_sitemap(self, digest: Digest, files: Files, config: MkDocsConfig) -> None:
         assert self.feed_site is not None
-        feeds = build_feeds(
-            digest,
-            self.feed_site,
-            FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days),
-        )
+        settings = FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days)
+        feeds = self._feeds(plan_feeds(digest, self.feed_site, settings), settings)
         newest = digest.articles[0].published if digest.articles else None
         if newest is not None:
             sitemap = build_sitemap(self.feed_site.url, (p.url for p in self.pages), newest)
@@ -332,6 +340,27 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.topic_feeds = {
             t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
         }
+
+    def _feeds(self, planned: list[FeedFile], settings: FeedSettings) -> dict[str, bytes]:
+        """Each feed's bytes, from the output cache when its sources are unchanged."""
+        if self.cache_dir is None:
+            return {feed.path: feed.make() for feed in planned}
+        store = PageStore(self.cache_dir)
+        h = hashlib.blake2b(_code_key(), digest_size=16)
+        h.update(repr((version("feedgen"), version("lxml"), self.feed_site, settings)).encode())
+        base = h.digest()
+        feeds = {}
+        for feed in planned:
+            key = hashlib.blake2b(base, digest_size=20)
+            key.update(pickle.dumps((feed.path, feed.sources), protocol=5))
+            name = key.hexdigest()
+            data = store.get(name)
+            if data is None:
+                data = feed.make()
+                store.keep(name, data)
+            self._feed_keys.append(name)
+            feeds[feed.path] = data
+        return feeds
 
     def _date_build(self, digest: Digest) -> None:
         """Date MkDocs' own outputs by the newest story, for the build's length.
@@ -422,7 +451,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             except RuntimeError as exc:
                 raise PluginError(f"digest: building the search index failed: {exc}") from None
             if store is not None:
-                store.prune(keys)
+                store.prune([*keys, *self._feed_keys])
         finally:
             gc.unfreeze()
             self._restore_epoch()
@@ -447,9 +476,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         carry the rest of the theme and mkdocs.yml.
         """
         assert self.env is not None and self.env.loader is not None
-        h = hashlib.blake2b(digest_size=16)
-        for path in sorted(Path(__file__).parent.glob("*.py")):
-            h.update(path.name.encode() + b"\x00" + path.read_bytes())
+        h = hashlib.blake2b(_code_key(), digest_size=16)
         libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
         h.update(repr((sys.version, [version(name) for name in libraries])).encode())
         for name in self._digest_templates():
