@@ -25,9 +25,14 @@ import multiprocessing
 import os
 import pickle
 import re
+import shutil
 import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -48,7 +53,7 @@ from generator.article import Article
 from generator.cache import paused_gc
 from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
-from generator.corpus import Tally, load_corpus
+from generator.corpus import Corpus, Tally, load_corpus
 from generator.feeds import (
     FeedFile,
     FeedLink,
@@ -160,6 +165,29 @@ def _restore_listing() -> None:
     mkdocs_build.get_files = _get_files
 
 
+def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every input besides the article files.
+
+    That is mkdocs.yml, the theme's own folder and the docs folder without
+    its articles: a change to any of them needs MkDocs to build again.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    roots = [config.docs_dir] + ([config.theme.custom_dir] if config.theme.custom_dir else [])
+    for root in roots:
+        for folder, dirnames, filenames in os.walk(root):
+            if folder == root and root == config.docs_dir:
+                dirnames[:] = [d for d in dirnames if d != "articles"]
+            for name in filenames:
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    found[path] = (stat.st_size, stat.st_mtime_ns)
+    if config.config_file_path:
+        stat = os.stat(config.config_file_path)
+        found[config.config_file_path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
 def _code_key() -> bytes:
     """A hash of this package's code, which decides every page and feed."""
     h = hashlib.blake2b(digest_size=16)
@@ -207,6 +235,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._shell_keys: dict[str, bytes] = {}
         # The output cache's keys of this build's feeds, so that pruning keeps them.
         self._feed_keys: list[str] = []
+        # What `mkdocs serve` needs to update its site in place (see `_refresh`).
+        self._corpus: Corpus | None = None
+        self._config: MkDocsConfig | None = None
+        self._inputs: dict[str, tuple[int, int]] = {}
+        # Each served page's identity (`_identity`), compared as it is: hashing costs more.
+        self._served: dict[str, tuple[Any, ...]] = {}
+        self._served_files: dict[str, bytes] = {}
+        self._search_thread: threading.Thread | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -242,7 +278,26 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.config.future = True
         # MkDocs' sitemap knows only the pages it renders itself; the plugin writes the full one.
         config.theme.static_templates.discard("sitemap.xml")
+        if self.serving:
+            self._await_search()
+            self._config, self._inputs, self._served = config, other_inputs(config), {}
         return config
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., None]) -> Any:
+        """Rebuild by updating the served site in place when only stories changed."""
+        if not self.config.enabled:
+            return server
+        full = server.builder
+
+        def rebuild() -> None:
+            if not self._refresh():
+                full()
+
+        server.builder = rebuild
+        return server
+
+    def on_shutdown(self) -> None:
+        self._await_search()
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled:
@@ -270,29 +325,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.cache_dir = None
         if self.config.cache:
             self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
-        # `mkdocs serve` runs threads, which must not be forked.
-        corpus = load_corpus(content_dir, self.cache_dir, workers=1 if self.serving else None)
-        for problem in corpus.warnings:
-            log.warning(str(problem))
-        # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
-        now = None if self.config.future else build_time()
-        self.digest = digest = build_index(
-            corpus.accepted, corpus.topics, self.tz, self.config.drafts, now
-        )
-        # Indexed even when the build fails, so that the report accounts for every file.
-        self.tally = Tally.of(corpus, digest)
-        if corpus.errors:
-            raise PluginError(
-                f"digest: {self.tally.text(built=False)}; nothing was built, because of "
-                f"{len(corpus.errors)} error(s) in the content:\n"
-                + "\n".join(str(p) for p in corpus.errors)
-            )
-        settings = PageSettings(
-            home_limit=self.config.home_limit,
-            per_page=self.config.per_page,
-            topic_stories=self.config.topic_stories,
-        )
-        self.pages = build_pages(digest, settings)
+        digest = self._load(content_dir)
+        self.pages = build_pages(digest, self._page_settings())
         self.search_shards = shards(digest, self.config.search_shard_size)
         for page in self.pages:
             if page.src_uri in files.src_uris:
@@ -310,39 +344,84 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         log.info(
             "digest: %s (%d from the cache); %d topics, %d pages",
             self.tally,
-            corpus.cache_hits,
+            self._corpus.cache_hits if self._corpus else 0,
             len(digest.topics),
             len(self.pages),
         )
         return files
 
-    def _add_feeds_and_sitemap(self, digest: Digest, files: Files, config: MkDocsConfig) -> None:
+    def _load(self, content_dir: Path) -> Digest:
+        """Read the content folder into the index; content errors stop the build here."""
+        # `mkdocs serve` runs threads, which must not be forked; it keeps the last load.
+        previous = self._corpus if self.serving else None
+        workers = 1 if self.serving else None
+        corpus = load_corpus(content_dir, self.cache_dir, workers=workers, previous=previous)
+        for problem in corpus.warnings:
+            log.warning(str(problem))
+        # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
+        now = None if self.config.future else build_time()
+        self.digest = digest = build_index(
+            corpus.accepted, corpus.topics, self.tz, self.config.drafts, now
+        )
+        # Indexed even when the build fails, so that the report accounts for every file.
+        self.tally = Tally.of(corpus, digest)
+        if corpus.errors:
+            raise PluginError(
+                f"digest: {self.tally.text(built=False)}; nothing was built, because of "
+                f"{len(corpus.errors)} error(s) in the content:\n"
+                + "\n".join(str(p) for p in corpus.errors)
+            )
+        self._corpus = corpus
         assert self.feed_site is not None
-        settings = FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days)
-        feeds = self._feeds(plan_feeds(digest, self.feed_site, settings), settings)
-        newest = digest.articles[0].published if digest.articles else None
-        if newest is not None:
-            sitemap = build_sitemap(self.feed_site.url, (p.url for p in self.pages), newest)
-            feeds["sitemap.xml"] = sitemap
-            feeds["sitemap.xml.gz"] = gzipped(sitemap, newest)
-            # Material's JavaScript takes every <link rel="alternate"> for a translation of
-            # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
-            # folder, so each topic gets the sitemap of its own pages (valid in that scope).
-            for name, urls in _topic_page_urls(self.pages).items():
-                entry = digest.by_topic[name]
-                feeds[f"{topic_url(entry.topic.slug)}sitemap.xml"] = build_sitemap(
-                    self.feed_site.url, urls, entry.latest or newest
-                )
+        self.topic_feeds = {
+            t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
+        }
+        return digest
+
+    def _page_settings(self) -> PageSettings:
+        return PageSettings(
+            home_limit=self.config.home_limit,
+            per_page=self.config.per_page,
+            topic_stories=self.config.topic_stories,
+        )
+
+    def _add_feeds_and_sitemap(self, digest: Digest, files: Files, config: MkDocsConfig) -> None:
+        self._served_files = feeds = self._feed_files(digest)
         for path, data in feeds.items():
             if path in files.src_uris:  # the theme's own sitemap.xml(.gz)
                 files.remove(files.src_uris[path])
             files.append(File.generated(config, path, content=data))
-        self.topic_feeds = {
-            t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
-        }
+
+    def _feed_files(self, digest: Digest) -> dict[str, bytes]:
+        """Every feed and sitemap of the site by its path."""
+        assert self.feed_site is not None
+        settings = FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days)
+        planned = plan_feeds(digest, self.feed_site, settings)
+        newest = digest.articles[0].published if digest.articles else None
+        if newest is not None:
+            site_url, urls = self.feed_site.url, tuple(p.url for p in self.pages)
+            sitemap = partial(build_sitemap, site_url, urls, newest)
+            planned.append(FeedFile("sitemap.xml", (urls, newest), sitemap))
+            planned.append(
+                FeedFile("sitemap.xml.gz", (urls, newest), lambda: gzipped(sitemap(), newest))
+            )
+            # Material's JavaScript takes every <link rel="alternate"> for a translation of
+            # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
+            # folder, so each topic gets the sitemap of its own pages (valid in that scope).
+            for name, topic_urls in _topic_page_urls(self.pages).items():
+                entry = digest.by_topic[name]
+                lastmod = entry.latest or newest
+                planned.append(
+                    FeedFile(
+                        f"{topic_url(entry.topic.slug)}sitemap.xml",
+                        (tuple(topic_urls), lastmod),
+                        partial(build_sitemap, site_url, topic_urls, lastmod),
+                    )
+                )
+        return self._feeds(planned, settings)
 
     def _feeds(self, planned: list[FeedFile], settings: FeedSettings) -> dict[str, bytes]:
-        """Each feed's bytes, from the output cache when its sources are unchanged."""
+        """Each feed's or sitemap's bytes, from the output cache when its sources are unchanged."""
         if self.cache_dir is None:
             return {feed.path: feed.make() for feed in planned}
         store = PageStore(self.cache_dir)
@@ -433,9 +512,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         try:
             rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
             workers = 1 if self.serving else max(1, min(os.cpu_count() or 1, 8))
-            store = None
-            if self.cache_dir is not None:
-                store = PageStore(self.cache_dir)
+            store = PageStore(self.cache_dir) if self.cache_dir is not None else None
+            if store is not None or self.serving:
                 base = self._output_key()
                 self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
             search = SearchJob.start(
@@ -452,8 +530,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 raise PluginError(f"digest: building the search index failed: {exc}") from None
             if store is not None:
                 store.prune([*keys, *self._feed_keys])
+            if self.serving:
+                self._served = {page.url: self._identity(page) for page in self.pages}
         finally:
-            gc.unfreeze()
+            if not self.serving:  # a server keeps the objects frozen (see `_refresh`)
+                gc.unfreeze()
             self._restore_epoch()
 
     def on_build_error(self, error: Exception) -> None:
@@ -461,6 +542,95 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             _restore_listing()
             gc.unfreeze()
             self._restore_epoch()
+
+    def _refresh(self) -> bool:
+        """Update the served site in place when only article files changed since the last build.
+
+        A full build at archive scale takes seconds: MkDocs cleans the site
+        folder and the plugin writes every page again. When only stories
+        changed, the shells, the templates and the last load are all still
+        good: the corpus is reloaded from memory, and only the pages, feeds and
+        sitemaps whose keys changed are written, so the page shows the edit
+        within a second. Anything else (mkdocs.yml, the theme, topics.yml,
+        other files of the docs folder, content errors, a page of a shape
+        MkDocs never rendered, other search shards) gives False, and the
+        caller runs a full build.
+        """
+        config = self._config
+        if config is None or not self._served or other_inputs(config) != self._inputs:
+            return False
+        started = time.perf_counter()
+        self._await_search()
+        with paused_gc():
+            try:
+                digest = self._load(Path(config.docs_dir))
+            except PluginError:
+                return False  # the full build reports the errors
+            pages = build_pages(digest, self._page_settings())
+            search_shards = shards(digest, self.config.search_shard_size)
+            if list(search_shards) != list(self.search_shards) or any(
+                shape(page) not in self.shells for page in pages
+            ):
+                return False
+            self.pages, self.search_shards, self._cards = pages, search_shards, {}
+            base = self._output_key()
+            self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
+            served = {page.url: self._identity(page) for page in pages}
+            changed = [page for page in pages if self._served.get(page.url) != served[page.url]]
+            store = PageStore(self.cache_dir) if self.cache_dir is not None else None
+            _make_folders(config.site_dir, (page.url for page in changed))
+            for page in changed:
+                self.write(page, config, store)
+            for url in self._served.keys() - served.keys():
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(config.site_dir, url, "index.html"))
+            files = self._feed_files(digest)
+            for path, data in files.items():
+                if self._served_files.get(path) != data:
+                    os.makedirs(os.path.dirname(os.path.join(config.site_dir, path)), exist_ok=True)
+                    write_page(os.path.join(config.site_dir, path), data)
+            self._served, self._served_files = served, files
+            # Kept out of later collections, as in a build: re-enabling the collector
+            # after this much allocation would otherwise walk the whole heap at once.
+            gc.freeze()
+        self._search_thread = threading.Thread(
+            target=self._reindex, args=(Path(config.site_dir),), daemon=True
+        )
+        self._search_thread.start()
+        log.info(
+            "digest: %s; %d of %d pages updated in %.2f s",
+            self.tally,
+            len(changed),
+            len(pages),
+            time.perf_counter() - started,
+        )
+        return True
+
+    def _reindex(self, site_dir: Path) -> None:
+        """Index the changed search shards and swap the site's search folder for the new one.
+
+        Runs after the pages are written, so the page shows at once and its
+        search catches up a moment later.
+        """
+        fresh = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir))
+        try:
+            job = SearchJob.start(self.search_shards, fresh / FOLDER, self.cache_dir)
+            job.finish()
+            old = site_dir / f".search-old-{fresh.name}"
+            target = site_dir / FOLDER
+            if target.exists():
+                os.rename(target, old)
+            os.rename(fresh / FOLDER, target)
+            shutil.rmtree(old, ignore_errors=True)
+        except (OSError, RuntimeError) as exc:
+            log.error("digest: updating the search index failed: %s", exc)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+
+    def _await_search(self) -> None:
+        if self._search_thread is not None:
+            self._search_thread.join()
+            self._search_thread = None
 
     def _representative(self, page: Page) -> GeneratedPage | None:
         for candidate in self.representatives.values():
@@ -508,10 +678,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def _page_key(self, page: GeneratedPage) -> str:
         """The page's identity in the output cache: its shell's key and what it is made from."""
-        h = hashlib.blake2b(self._shell_keys[shape(page)], digest_size=20)
-        identity = (page.url, page.title, page.template, page.topics, page.sources)
-        h.update(pickle.dumps(identity, protocol=5))
-        return h.hexdigest()
+        identity = pickle.dumps(self._identity(page), protocol=5)
+        return hashlib.blake2b(identity, digest_size=20).hexdigest()
+
+    def _identity(self, page: GeneratedPage) -> tuple[Any, ...]:
+        """Everything a page's HTML is made from: equal identities, equal pages."""
+        shell = self._shell_keys[shape(page)]
+        return (shell, page.url, page.title, page.template, page.topics, page.sources)
 
     def write(self, page: GeneratedPage, config: MkDocsConfig, store: PageStore | None) -> str:
         """Write one page from its shape's shell, or link it from `store`; gives its key."""

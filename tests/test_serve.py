@@ -68,11 +68,24 @@ def test_serve_rebuilds_when_a_story_is_added_or_edited(tmp_path: Path):
         story.write_text(NEW_STORY.replace("Zulu: a story", "Zulu: an edited story"), "utf-8")
         _wait_for(base + "news/2024/04/01/zulu-added/", 60, contains="Zulu: an edited story")
         _wait_for(base, 60, contains="Zulu: an edited story")
+        # Not a story: MkDocs builds again, and the change shows all the same.
+        registry = content / "topics.yml"
+        registry.write_text(
+            registry.read_text("utf-8").replace("in general.", "in all its forms."), "utf-8"
+        )
+        _wait_for(base + "topics/ai/", 60, contains="in all its forms.")
+        story.unlink()
+        deadline = time.monotonic() + 60
+        while "Zulu" in _wait_for(base, 60):
+            assert time.monotonic() < deadline, "a deleted story must leave the home page"
+            time.sleep(0.3)
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-        if server.stderr:
-            server.stderr.close()
+    log = server.stderr.read().decode() if server.stderr else ""
+    # Story changes update the served site in place (fast); others rebuild it all.
+    assert log.count("pages updated in") >= 2, log[-3000:]
+    assert log.count("Cleaning site directory") + log.count("Building documentation") >= 2
