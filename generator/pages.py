@@ -126,10 +126,15 @@ class Day:
 
 @dataclass(frozen=True, slots=True)
 class Pager:
-    """Where a page sits in its list: `pages` holds page links, None for an elided gap."""
+    """Where a page sits among its topic's pages: `number` 0 is the front page.
+
+    `previous` is the newer neighbour, `next` the older one; `pages` holds
+    the links shown, newest first, None for an elided gap, and `current`
+    the text of the link that is this page.
+    """
 
     number: int
-    count: int
+    current: str
     previous: str | None
     next: str | None
     pages: tuple[Link | None, ...]
@@ -180,8 +185,14 @@ def article_url(article: Article) -> str:
     return ARTICLE_URL.format(year=day.year, month=day.month, day=day.day, slug=article.slug)
 
 
-def topic_url(slug: str, page: int = 1) -> str:
-    return TOPIC_URL.format(slug=slug) if page == 1 else TOPIC_PAGE_URL.format(slug=slug, n=page)
+def topic_url(slug: str) -> str:
+    """A topic's front page: its newest stories."""
+    return TOPIC_URL.format(slug=slug)
+
+
+def topic_page_url(slug: str, number: int) -> str:
+    """A topic's numbered page, counted from its oldest stories."""
+    return TOPIC_PAGE_URL.format(slug=slug, n=number)
 
 
 def month_url(year: int, month: int) -> str:
@@ -236,26 +247,49 @@ class _Cards:
         )
 
 
-def paginate(items: Sequence[Article], per_page: int) -> list[Sequence[Article]]:
-    """Newest first, `per_page` a page; an empty list is still one (empty) page."""
-    return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [items]
+def paginate(
+    items: Sequence[Article], per_page: int
+) -> tuple[Sequence[Article], list[Sequence[Article]]]:
+    """A newest-first list as its front page and its numbered pages, page 1 the oldest.
+
+    Numbered pages hold `per_page` stories each, counted from the oldest, so
+    a new story never moves a story from one numbered page to another: it
+    changes the front page, and now and then adds a page. The front page
+    holds the rest, the newest, between `per_page` + 1 and twice `per_page`
+    stories (all of them in a short list), so no story is on two pages.
+    """
+    numbered = max(0, -(-len(items) // per_page) - 2)
+    newest = len(items) - numbered * per_page
+    starts = [newest + (numbered - n) * per_page for n in range(1, numbered + 1)]
+    pages = [items[start : start + per_page] for start in starts]
+    return items[:newest], pages
 
 
-def pager(slug: str, number: int, count: int) -> Pager:
-    """Page links: first, last and two either side of the current page, gaps as None."""
-    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
-    pages: list[Link | None] = []
+LATEST = "Latest"
+
+
+def pager(slug: str, number: int, last: int) -> Pager:
+    """Links from page `number` (0: the front page) of a topic with pages 1 to `last`.
+
+    The front page, page 1 and two pages either side, newest first: a page's
+    links name `last` only when it is near the newest end, so adding a page
+    changes just the pages next to it.
+    """
+    place = number or last + 1
+    window = range(max(1, place - 2), min(last, place + 2) + 1)
+    shown = sorted({1, *window} if last else set(), reverse=True)
+    pages: list[Link | None] = [Link(LATEST, topic_url(slug))]
     for i, n in enumerate(shown):
-        if i and n - shown[i - 1] > 1:
+        # None after "Latest" either: whether a gap follows it depends on `last`.
+        if i and shown[i - 1] - n > 1:
             pages.append(None)
-        pages.append(Link(str(n), topic_url(slug, n)))
-    return Pager(
-        number=number,
-        count=count,
-        previous=topic_url(slug, number - 1) if number > 1 else None,
-        next=topic_url(slug, number + 1) if number < count else None,
-        pages=tuple(pages),
-    )
+        pages.append(Link(str(n), topic_page_url(slug, n)))
+    newer = older = None
+    if number:
+        newer = topic_url(slug) if number == last else topic_page_url(slug, number + 1)
+    if number > 1 or (number == 0 and last):
+        older = topic_page_url(slug, (number or last + 1) - 1)
+    return Pager(number, str(number) if number else LATEST, newer, older, tuple(pages))
 
 
 def stories(articles: Iterable[Article]) -> tuple[bytes, ...]:
@@ -305,29 +339,28 @@ def _topics_page(digest: Digest) -> GeneratedPage:
 def _topic_pages(
     entry: TopicIndex, cards: _Cards, settings: PageSettings
 ) -> Iterable[GeneratedPage]:
-    chunks = paginate(entry.articles, settings.per_page)
+    """The topic's front page (its newest stories), then its pages numbered from the oldest."""
+    front, numbered = paginate(entry.articles, settings.per_page)
     topic, count = entry.topic, len(entry.articles)
-    for number, chunk in enumerate(chunks, start=1):
-        title = topic.name if number == 1 else f"{topic.name} (page {number})"
+    for number, chunk in [(0, front), *enumerate(numbered, start=1)]:
+        title = f"{topic.name} (page {number})" if number else topic.name
+        where = pager(topic.slug, number, len(numbered))
+        # The count changes with every story, so only the front page shows it.
+        shown_count = None if number else count
         yield GeneratedPage(
-            topic_url(topic.slug, number),
+            topic_page_url(topic.slug, number) if number else topic_url(topic.slug),
             title,
             "digest/topic.html",
-            (topic, count, len(chunks), stories(chunk)),
-            partial(_topic_context, topic, count, cards, chunk, number, len(chunks)),
+            (topic, shown_count, where, stories(chunk)),
+            partial(_topic_context, topic, shown_count, cards, chunk, where),
             topics=(topic.name,),
         )
 
 
 def _topic_context(
-    topic: Topic, count: int, cards: _Cards, chunk: Sequence[Article], number: int, pages: int
+    topic: Topic, count: int | None, cards: _Cards, chunk: Sequence[Article], where: Pager
 ) -> dict[str, Any]:
-    return {
-        "topic": topic,
-        "count": count,
-        "days": cards.days(chunk),
-        "pager": pager(topic.slug, number, pages),
-    }
+    return {"topic": topic, "count": count, "days": cards.days(chunk), "pager": where}
 
 
 def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:

@@ -96,13 +96,10 @@ def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
     for url in [
         "",
         "topics/",
-        "topics/ai/page/2/",
         "archive/2024/03/",
         "news/2024/03/01/alpha-first-story/",
     ]:
-        page = site.page(url) if url != "topics/ai/page/2/" else None
-        if page is None:
-            continue
+        page = site.page(url)
         box = page.select_one(".dg-search")
         assert box is not None and box["data-base"] == urlsplit(BASE).path, url
         script = page.find("script", src=lambda s: s and s.endswith("search/all/pagefind-ui.js"))

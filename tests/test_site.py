@@ -22,11 +22,7 @@ PUBLISHED = {a.slug: a for a in load_corpus(VALID).articles if not a.is_draft}
 
 def topic_slugs(site: Site, slug: str) -> list[str]:
     """Every story slug of a topic, in order, across its pages."""
-    found, number = card_slugs(site.page(f"topics/{slug}/")), 2
-    while (site.root / f"topics/{slug}/page/{number}/index.html").is_file():
-        found += card_slugs(site.page(f"topics/{slug}/page/{number}/"))
-        number += 1
-    return found
+    return [s for page in topic_pages(site, slug) for s in card_slugs(page)]
 
 
 def card_slugs(soup: BeautifulSoup) -> list[str]:
@@ -35,13 +31,18 @@ def card_slugs(soup: BeautifulSoup) -> list[str]:
 
 
 def topic_pages(site: Site, slug: str) -> list[BeautifulSoup]:
-    """A topic's pages, found by following each page's rel=next link."""
+    """A topic's pages, newest first: the front page, then each rel=next link.
+
+    Pages are numbered from the oldest, so the links run from the highest
+    number down to page 1.
+    """
     url = f"topics/{slug}/"
-    pages = [site.page(url)]
+    pages, numbers = [site.page(url)], []
     while (nxt := pages[-1].select_one(".dg-pager a[rel=next]")) is not None:
         url = resolve(url, nxt["href"])
-        assert url == f"topics/{slug}/page/{len(pages) + 1}/"
+        numbers.append(int(url.removeprefix(f"topics/{slug}/page/").rstrip("/")))
         pages.append(site.page(url))
+    assert numbers == list(range(len(numbers), 0, -1)), numbers
     return pages
 
 
@@ -73,21 +74,54 @@ def test_each_story_is_on_each_of_its_topics_pages_exactly_once_in_order(valid_s
         )
         assert seen == [a.slug for a in expected], f"topic {topic}"
     ai = topic_pages(valid_site, "ai")
-    assert [len(card_slugs(p)) for p in ai] == [3, 3, 2]
-    assert card_slugs(ai[0]) == ["bravo-high-heat", "charlie-low-heat", "delta-low-heat"]
+    # 8 stories, 3 a page: page 1 holds the oldest 3, the front page the newest 5.
+    assert [len(card_slugs(p)) for p in ai] == [5, 3]
+    assert card_slugs(ai[0])[:3] == ["bravo-high-heat", "charlie-low-heat", "delta-low-heat"]
 
 
 def test_topic_pages_paginate_with_previous_next_and_numbers(valid_site: Site):
-    here = "topics/ai/page/2/"
-    second = valid_site.page(here)
-    assert resolve(here, second.select_one(".dg-pager a[rel=prev]")["href"]) == "topics/ai/"
-    assert resolve(here, second.select_one(".dg-pager a[rel=next]")["href"]) == "topics/ai/page/3/"
-    assert second.select_one("[aria-current=page]").get_text() == "2"
-    numbers = [a.get_text() for a in second.select(".dg-pager a:not([rel])")]
-    assert numbers == ["1", "3"]
-    first = valid_site.page("topics/ai/")
-    assert first.select_one(".dg-lead").get_text() == "Artificial intelligence in general."
-    assert "8 stories" in first.select_one(".dg-count").get_text()
+    front = valid_site.page("topics/ai/")
+    assert front.select_one(".dg-lead").get_text() == "Artificial intelligence in general."
+    assert "8 stories" in front.select_one(".dg-count").get_text()
+    assert front.select_one(".dg-pager a[rel=prev]") is None
+    older = front.select_one(".dg-pager a[rel=next]")["href"]
+    assert resolve("topics/ai/", older) == "topics/ai/page/1/"
+    assert front.select_one("[aria-current=page]").get_text() == "Latest"
+    here = "topics/ai/page/1/"
+    oldest = valid_site.page(here)
+    assert resolve(here, oldest.select_one(".dg-pager a[rel=prev]")["href"]) == "topics/ai/"
+    assert oldest.select_one(".dg-pager a[rel=next]") is None
+    assert oldest.select_one("[aria-current=page]").get_text() == "1"
+    assert [a.get_text() for a in oldest.select(".dg-pager a:not([rel])")] == ["Latest"]
+    assert oldest.select_one("h1 small").get_text() == "page 1"
+    # The count changes with every story; the numbered pages stay the same without it.
+    assert oldest.select_one(".dg-count") is None
+
+
+def test_numbered_topic_pages_stay_the_same_when_a_story_is_added(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    for day in range(1, 29):
+        (content / "articles" / f"2023-02-{day:02d}-february-{day}.md").write_text(
+            f"---\ntitle: February story {day}\npublishedDateTime: 2023-02-{day:02d}T08:00:00Z\n"
+            f"webUrl: https://example.com/february/{day}\ntopics: [AI]\n---\n",
+            "utf-8",
+        )
+    assert build(tmp_path, content, per_page=2)[0] == 0
+    site = tmp_path / "site"
+    before = {p: p.read_bytes() for p in (site / "topics/ai/page").rglob("index.html")}
+    assert len(before) == 16  # 36 stories: pages 1-16 of 2, the newest 4 on the front page
+    (content / "articles" / "2024-05-01-newest.md").write_text(
+        "---\ntitle: The newest story\npublishedDateTime: 2024-05-01T08:00:00Z\n"
+        "webUrl: https://example.com/newest\ntopics: [AI]\n---\n",
+        "utf-8",
+    )
+    assert build(tmp_path, content, per_page=2)[0] == 0
+    after = {p: p.read_bytes() for p in (site / "topics/ai/page").rglob("index.html")}
+    changed = {p.parent.name for p in before if before[p] != after[p]}
+    # Page 17 is new; 15 and 16 now link to it; every other page is untouched.
+    assert after.keys() - before.keys() == {site / "topics/ai/page/17/index.html"}
+    assert changed == {"15", "16"}
+    assert "The newest story" in (site / "topics/ai/index.html").read_text("utf-8")
 
 
 def test_drafts_appear_nowhere(valid_site: Site):
