@@ -173,7 +173,7 @@ def plan_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> list[F
                     partial(_channel_feed, about, path, mime, entries, shown, updated),
                 )
             )
-    days = group_by_day(digest.articles, digest.tz)[: settings.daily_days]
+    days = group_by_day(digest.articles, digest.tz, settings.daily_days)
     daily = [a for _, group in days for a in group]
     feeds.append(
         FeedFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))

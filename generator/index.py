@@ -42,13 +42,21 @@ class Digest:
     drafts: int = 0
 
 
-def group_by_day(articles: Iterable[Article], tz: ZoneInfo) -> list[tuple[dt.date, list[Article]]]:
-    """Consecutive runs of already-sorted stories that share a local day."""
+def group_by_day(
+    articles: Iterable[Article], tz: ZoneInfo, limit: int | None = None
+) -> list[tuple[dt.date, list[Article]]]:
+    """Consecutive runs of already-sorted stories that share a local day, the first `limit` of them.
+
+    The limit stops the walk early: the newest days of an archive are a
+    handful of its stories.
+    """
     days: list[tuple[dt.date, list[Article]]] = []
     for article in articles:
         day = article.published.astimezone(tz).date()
         if days and days[-1][0] == day:
             days[-1][1].append(article)
+        elif len(days) == limit:
+            break
         else:
             days.append((day, [article]))
     return days
