@@ -169,6 +169,14 @@ class ArticleCache:
         self._new[path] = entry
         return entry[2]
 
+    def get_known(self, path: str) -> FileResult | None:
+        """The result kept for `path`, for a caller that knows the file is unchanged."""
+        entry = self._old.get(path)
+        if entry is None:
+            return None
+        self._new[path] = entry
+        return entry[2]
+
     def get(self, path: str, digest: bytes, stamp: Stamp | None) -> FileResult | None:
         """The result kept for `path` when its bytes are still those of `digest`."""
         entry = self._old.get(path)

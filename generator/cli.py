@@ -120,13 +120,17 @@ def _remove_in_background(folders: list[Path]) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.plugin import DRAFTS_ENV, FUTURE_ENV
+    from generator.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
 
     _mkdocs_logging(args.verbose)
     if args.drafts:
         os.environ[DRAFTS_ENV] = "1"
     if args.future:
         os.environ[FUTURE_ENV] = "1"
+    if args.no_cache:
+        os.environ[NO_CACHE_ENV] = "1"
+    elif args.cache_dir:
+        os.environ[CACHE_DIR_ENV] = str(Path(args.cache_dir).resolve())
     overrides: dict = {}
     if args.content:
         overrides["docs_dir"] = str(Path(args.content).resolve())
@@ -284,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="live preview; edits under content/ rebuild")
     site_options(p)
     p.add_argument("-a", "--dev-addr", help="IP:PORT to serve on (default 127.0.0.1:8000)")
+    cache_options(p, default=None)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("check", help="validate articles: path:line: level: message")

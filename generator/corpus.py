@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import pickle
 import time
+from collections.abc import Iterable, Set
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,8 @@ class Corpus:
     cache_misses: int = 0
     # The per-file results of this load, for the next load in the same process.
     cache: ArticleCache | None = field(default=None, repr=False, compare=False)
+    # The article files of this load (path, path as shown), for the same.
+    paths: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def errors(self) -> list[ContentError]:
@@ -128,6 +131,7 @@ def load_corpus(
     cache_dir: Path | None = None,
     workers: int | None = None,
     previous: Corpus | None = None,
+    changed: Set[str] | None = None,
 ) -> Corpus:
     """Read, validate and cross-check every article under `content_dir`.
 
@@ -136,6 +140,9 @@ def load_corpus(
     (default: one per CPU; fewer than PARALLEL_MIN_FILES are parsed here).
     With `previous`, an earlier load of the same folder in this process,
     its results are reused from memory and the cache folder is not touched.
+    With `changed` too, every file (as `previous` lists them) that may
+    differ from that load, as a file watcher reports them: the folder is
+    not listed again and no other file is even looked at.
     """
     workers = workers or os.cpu_count() or 1
     if previous is not None and previous.cache is not None:
@@ -143,7 +150,10 @@ def load_corpus(
     else:
         cache = ArticleCache.open(cache_dir, content_dir)
     registry, problems = load_registry(content_dir)
-    files = _article_files(content_dir)
+    if previous is not None and previous.cache is not None and changed is not None:
+        files = _files_after(previous.paths, changed, content_dir)
+    else:
+        files, changed = _article_files(content_dir), None
     results: list[FileResult | None] = [None] * len(files)
     misses: list[tuple[int, str, bytes, Stamp | None]] = []  # position, shown path, digest, stamp
     todo: list[_Job] = []
@@ -152,6 +162,10 @@ def load_corpus(
         pool: ProcessPoolExecutor | None = None
         now_ns = time.time_ns()
         for i, (file, path) in enumerate(files):
+            if changed is not None and file not in changed:
+                results[i] = cache.get_known(path)
+                if results[i] is not None:
+                    continue
             # Taken before reading: a file changed in between is read again next time.
             stamp = file_stamp(os.stat(file))
             results[i] = cache.get_unchanged(path, stamp)
@@ -196,6 +210,7 @@ def load_corpus(
         cache_hits=len(files) - len(misses),
         cache_misses=len(misses),
         cache=cache,
+        paths=tuple(files),
     )
 
 
@@ -209,6 +224,32 @@ def _article_files(content_dir: Path) -> list[tuple[str, str]]:
     prefix = str(Path(display_path(content_dir), "_"))[:-1]  # "" when shown as ".", else "x/"
     root = str(content_dir)
     return [(os.path.join(root, name), prefix + name) for name in find_articles(content_dir)]
+
+
+def _files_after(
+    before: Iterable[tuple[str, str]], changed: Set[str], content_dir: Path
+) -> list[tuple[str, str]]:
+    """`_article_files` as it is now, from what it was and the files changed since."""
+    prefix = str(Path(display_path(content_dir), "_"))[:-1]
+    root = str(content_dir)
+    files = dict(before)
+    added = False
+    for file in changed:
+        name = os.path.relpath(file, root)
+        parts = name.split(os.sep)
+        if parts[0] != "articles" or not name.endswith(".md"):
+            continue
+        if any(part.startswith(".") for part in parts[1:-1]):
+            continue
+        if os.path.isfile(file):
+            added = added or file not in files
+            files[file] = prefix + name
+        else:
+            files.pop(file, None)
+    found = list(files.items())
+    if added:  # in `find_articles` order: by the path's parts inside the content folder
+        found.sort(key=lambda item: item[1][len(prefix) :].split(os.sep))
+    return found
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:

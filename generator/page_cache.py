@@ -20,14 +20,12 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-FOLDER = "pages"
-
 
 class PageStore:
     """Content-addressed rendered pages: one file per key, under the first two characters."""
 
-    def __init__(self, cache_dir: Path):
-        self.root = cache_dir / FOLDER
+    def __init__(self, cache_dir: Path, folder: str = "pages"):
+        self.root = cache_dir / folder
 
     def _path(self, key: str) -> str:
         return os.path.join(self.root, key[:2], key)

@@ -27,6 +27,7 @@ TOPIC_PAGE_URL = "topics/{slug}/page/{n}/"
 ARTICLE_URL = "news/{year:04d}/{month:02d}/{day:02d}/{slug}/"
 ARCHIVE_URL = "archive/"
 MONTH_URL = "archive/{year:04d}/{month:02d}/"
+ARTICLE_TEMPLATE = "digest/article.html"
 
 MONTHS = [
     "January",
@@ -297,8 +298,26 @@ def stories(articles: Iterable[Article]) -> tuple[bytes, ...]:
     return tuple(a.source for a in articles)
 
 
-def build_pages(digest: Digest, settings: PageSettings) -> list[GeneratedPage]:
-    """Every page of the site, in a stable order."""
+@dataclass(frozen=True)
+class BuiltPages:
+    """The pages of a digest, kept so that the next build of a changed digest can reuse them."""
+
+    digest: Digest
+    settings: PageSettings
+    pages: list[GeneratedPage]
+
+
+def build_pages(
+    digest: Digest, settings: PageSettings, previous: BuiltPages | None = None
+) -> list[GeneratedPage]:
+    """Every page of the site, in a stable order.
+
+    With `previous`, the pages of an earlier digest, its story pages that
+    would come out the same are taken as they are: building the page of
+    each of tens of thousands of stories is most of the cost of this, and a
+    preview that updates on every save builds them again and again.
+    """
+    reuse = _reusable_story_pages(previous, digest, settings) if previous else {}
     cards = _Cards(digest)
     home = digest.articles[: settings.home_limit]
     pages = [
@@ -316,8 +335,47 @@ def build_pages(digest: Digest, settings: PageSettings) -> list[GeneratedPage]:
         pages.extend(_topic_pages(entry, cards, settings))
     pages.extend(_archive_pages(digest, cards))
     place = _Place(digest)
-    pages.extend(_article_page(a, digest, cards, settings, place) for a in digest.articles)
+    pages.extend(
+        reuse.get(a.source) or _article_page(a, digest, cards, settings, place)
+        for a in digest.articles
+    )
     return pages
+
+
+def _reusable_story_pages(
+    previous: BuiltPages, digest: Digest, settings: PageSettings
+) -> dict[bytes, GeneratedPage]:
+    """The story pages of `previous` that `digest` would make again unchanged, by story.
+
+    A story page shows its story and the next `topic_stories` stories of
+    each of its topics (see `_article_page`), so it changes only when it
+    sits just before a story that changed, came or went, in one of its
+    topics' lists, old or new. The rest of the page (the topics' links,
+    dates in the site's zone) must not have changed at all.
+    """
+    old = previous.digest
+    if (
+        previous.settings != settings
+        or old.tz != digest.tz
+        or [t.topic for t in old.topics] != [t.topic for t in digest.topics]
+    ):
+        return {}
+    changed = {a.source for a in old.articles} ^ {a.source for a in digest.articles}
+    stale = set(changed)
+    for index in (old, digest):
+        for article in index.articles:
+            if article.source not in changed:
+                continue
+            for name in article.topics:
+                listed = index.by_topic[name].articles
+                at = next(i for i, other in enumerate(listed) if other is article)
+                start = max(0, at - settings.topic_stories)
+                stale.update(other.source for other in listed[start:at])
+    return {
+        page.sources[0]: page
+        for page in previous.pages
+        if page.template == ARTICLE_TEMPLATE and page.sources[0] not in stale
+    }
 
 
 def _topics_page(digest: Digest) -> GeneratedPage:
@@ -423,7 +481,7 @@ def _article_page(
     return GeneratedPage(
         article_url(article),
         article.title,
-        "digest/article.html",
+        ARTICLE_TEMPLATE,
         (article.source, tuple((name, stories(shown)) for name, shown in earlier)),
         partial(_article_context, article, digest, cards, earlier),
         topics=article.topics,

@@ -147,8 +147,12 @@ class SearchJob:
             )
         return cls(target, bundles, keys, work, store, process)
 
-    def finish(self) -> None:
-        """Wait for the indexing, keep its bundles in the cache, and put every shard in the site."""
+    def finish(self, prune: bool = True) -> None:
+        """Wait for the indexing, keep its bundles in the cache, and put every shard in the site.
+
+        `prune` drops cached bundles of other shards: right when this job
+        indexed the whole site, not when it indexed only some of its shards.
+        """
         try:
             if self.process is not None:
                 output = self.process.communicate()[0]
@@ -161,7 +165,7 @@ class SearchJob:
                         os.replace(bundle, cached)
                         bundle = cached
                 shutil.copytree(bundle, self.target / name, copy_function=_link_or_copy)
-            if self.cache_dir is not None:
+            if self.cache_dir is not None and prune:
                 self._prune()
         finally:
             self.cancel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from conftest import copy_fixture, write_config
+from conftest import build, copy_fixture, write_config
 
 NEW_STORY = """---
 title: "Zulu: a story added while serving"
@@ -54,8 +55,12 @@ def test_serve_rebuilds_when_a_story_is_added_or_edited(tmp_path: Path):
     # MkDocs serves under site_url's path, as the published site will be.
     sub_path = urlsplit(yaml.safe_load(config.read_text(encoding="utf-8"))["site_url"]).path
     base = f"http://127.0.0.1:{port}{sub_path}"
+    cache = tmp_path / "elsewhere"
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        [
+            *(sys.executable, "-m", "generator", "serve", "-f", str(config)),
+            *("-a", f"127.0.0.1:{port}", "--cache-dir", str(cache)),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -89,3 +94,94 @@ def test_serve_rebuilds_when_a_story_is_added_or_edited(tmp_path: Path):
     # Story changes update the served site in place (fast); others rebuild it all.
     assert log.count("pages updated in") >= 2, log[-3000:]
     assert log.count("Cleaning site directory") + log.count("Building documentation") >= 2
+    assert any(cache.iterdir()), "--cache-dir must move the preview's cache"
+    assert not (tmp_path / ".cache").exists()
+
+
+def _updates(lines: list[str]) -> int:
+    return sum("pages updated in" in line for line in lines)
+
+
+def test_a_site_updated_in_place_equals_a_fresh_build(tmp_path: Path):
+    """Whatever the fast path rewrites or leaves alone, the served site is the site a build makes.
+
+    Small pages (3 stories, 2 earlier stories a topic) so that each change
+    reaches other stories' pages, topic pages and months.
+    """
+    content = copy_fixture("valid", tmp_path)
+    options = {"per_page": 3, "topic_stories": 2}
+    config = write_config(tmp_path, content, **options)
+    port = _free_port()
+    sub_path = urlsplit(yaml.safe_load(config.read_text(encoding="utf-8"))["site_url"]).path
+    base = f"http://127.0.0.1:{port}{sub_path}"
+    argv = [
+        sys.executable,
+        "-m",
+        "generator",
+        "serve",
+        "-f",
+        str(config),
+        "-a",
+        f"127.0.0.1:{port}",
+    ]
+    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: list[str] = []
+    threading.Thread(
+        target=lambda: lines.extend(line.decode() for line in server.stderr or ()), daemon=True
+    ).start()
+    articles = content / "articles" / "2024"
+    edits = [
+        lambda: (articles / "2024-03-01-kilo-added.md").write_text(
+            NEW_STORY.replace("2024-04-01", "2024-03-01").replace("zulu", "kilo"), "utf-8"
+        ),
+        lambda: _replace(articles / "2024-03-01-alpha-first-story.md", 'title: "', 'title: "New '),
+        lambda: _replace(articles / "2024-01-20-golf-finance.md", "2024-01-20T", "2024-02-28T"),
+        lambda: (articles / "2024-01-05-hotel-general.md").unlink(),
+    ]
+    try:
+        _wait_for(base, 60)
+        for n, edit in enumerate(edits, start=1):
+            edit()
+            deadline = time.monotonic() + 60
+            while _updates(lines) < n:
+                assert time.monotonic() < deadline, "".join(lines[-20:])
+                time.sleep(0.05)
+        (tmp_path / "fresh").mkdir()
+        code, built = build(tmp_path / "fresh", content, site_url=base, **options)
+        assert code == 0, built.command
+        compared = 0
+        for path in sorted(built.root.rglob("*")):
+            relative = path.relative_to(built.root).as_posix()
+            # MkDocs links its 404 page absolutely when serving, by design.
+            if (
+                path.is_dir()
+                or relative.startswith(("assets/", "search/"))
+                or relative == "404.html"
+            ):
+                continue
+            with urllib.request.urlopen(base + relative, timeout=10) as response:
+                served = response.read()
+            if relative.endswith(".html"):  # less the live-reload script MkDocs adds
+                end = served.rindex(b"</body>")
+                start = served.rindex(b"<script>", 0, end)
+                assert b"livereload(" in served[start:end]
+                served = served[:start] + served[end:]
+            assert served == path.read_bytes(), f"/{relative} differs from a fresh build"
+            compared += 1
+        assert compared >= 30  # every page, feed and sitemap
+        gone = base + "news/2024/01/05/hotel-general/"
+        try:
+            urllib.request.urlopen(gone, timeout=10)
+            raise AssertionError(f"{gone} is still served after its story was deleted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert _updates(lines) == len(edits), "every change must take the fast path"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
