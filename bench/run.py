@@ -4,14 +4,17 @@
 Usage: python3 bench/run.py [--sizes 1000 5000 20000] [--hugo-runs 1] [--no-hugo]
                             [--corpus-script PATH] [--keep DIR]
 
-For each size it writes a corpus with the shared corpus generator (the
-same stories the peers' figures in the issues were measured on: skewed
+For each size it writes a corpus with bench/make_corpus.py (a copy of the
+shared generator the peers' figures in the issues were measured on: skewed
 topics, related coverage, ~3% drafts), then runs, each as a process of its
 own so its peak memory is its own:
   1. a cold `digest build` (no cache, fresh output folder);
   2. a rebuild after adding one story, with the cache warm;
   3. `digest check` with the cache warm;
-  4. Hugo on the same stories (../shared/bench/anchor.py, which installs
+  4. `digest serve` with the cache warm: the time from saving a story file
+     (added, then edited) to the served home page showing it, over
+     --serve-saves saves;
+  5. Hugo on the same stories (../shared/bench/anchor.py, which installs
      Debian's hugo if missing), unless --no-hugo.
 It prints a Markdown table for the README, with our times as ratios to
 Hugo's cold build. Nothing here asserts a target, so nothing here can flake.
@@ -23,15 +26,22 @@ import argparse
 import os
 import re
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-DEFAULT_CORPUS_SCRIPT = SHARED / "corpus" / "make_corpus.py"
+# The repository's copy of the team's corpus generator (../shared/corpus/make_corpus.py),
+# which the peers' figures in the issues were measured on.
+DEFAULT_CORPUS_SCRIPT = REPO / "bench" / "make_corpus.py"
 ANCHOR = SHARED / "bench" / "anchor.py"
 
 NEW_STORY = """---
@@ -68,6 +78,65 @@ def measure(argv: list[str], exit_codes: tuple[int, ...] = (0,)) -> tuple[float,
     return wall, usage.ru_maxrss / 1024
 
 
+def serve_seconds(digest: list[str], content: Path, cache: Path, saves: int) -> list[float]:
+    """Seconds from each save of a story file to the served home page showing it.
+
+    The first save adds a story dated after every other (so it heads the
+    home page), the rest edit its title. The page is followed as a browser
+    does: MkDocs' live-reload request returns when a rebuild is done, then
+    the page is fetched again; each save waits for the last to show.
+    """
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [*digest, "serve", "-f", str(REPO / "mkdocs.yml"), "--content", str(content)]
+    argv += ["--cache-dir", str(cache), "-a", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    lines: list[str] = []
+    reader = threading.Thread(
+        target=lambda: lines.extend(line.decode() for line in server.stderr or ()), daemon=True
+    )
+    reader.start()
+    story = content / "articles" / "2024-12-31-bench-served-story.md"
+    try:
+        deadline = time.monotonic() + 600
+        while not (url := next((m[1] for m in map(SERVING.search, lines) if m), None)):
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("digest serve did not start:\n" + "".join(lines[-30:]))
+            time.sleep(0.1)
+        origin = re.match(r"https?://[^/]+", url)[0]  # type: ignore[index]
+        seconds = []
+        for n in range(saves):
+            title = f"Served story, save number {n}"
+            epoch = LIVERELOAD.search(fetch(url))[1]  # type: ignore[index]
+            start = time.perf_counter()
+            story.write_text(NEW_STORY.replace("A story added to a built site", title), "utf-8")
+            while title not in (page := fetch(url)):
+                if time.perf_counter() - start > 120:
+                    sys.exit(f"the served page never showed save {n}:\n" + "".join(lines[-30:]))
+                epoch = LIVERELOAD.search(page)[1]  # type: ignore[index]
+                fetch(f"{origin}/livereload/{epoch}/1")  # returns once a rebuild is done
+            seconds.append(time.perf_counter() - start)
+            time.sleep(1)  # a curator's next save comes later than this
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        story.unlink(missing_ok=True)
+
+
+SERVING = re.compile(r"Serving on (http://\S+)")
+LIVERELOAD = re.compile(r"livereload\((\d+), \d+\)")
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=90) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError):
+        return ""
+
+
 def hugo_seconds(content: Path, runs: int) -> float:
     out = subprocess.run(
         [sys.executable, str(ANCHOR), str(content), "--runs", str(runs)],
@@ -86,6 +155,7 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--hugo-runs", type=int, default=1)
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--serve-saves", type=int, default=5)
     ap.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT)
     ap.add_argument("--keep", type=Path, help="write corpora and sites here and keep them")
     args = ap.parse_args()
@@ -131,11 +201,13 @@ def main() -> int:
                 exit_codes=(0, 1),
             )
             (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
+            served = serve_seconds(digest, content, cache, args.serve_saves)
             hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
-            rows.append((n, cold, rebuild, check, hugo))
+            rows.append((n, cold, rebuild, check, served, hugo))
             print(
                 f"{n}: cold {cold[0]:.1f} s / {cold[1]:.0f} MiB, rebuild {rebuild[0]:.1f} s, "
-                f"check {check[0]:.1f} s, hugo {hugo}",
+                f"check {check[0]:.1f} s, serve {' '.join(f'{s:.2f}' for s in served)} s, "
+                f"hugo {hugo}",
                 file=sys.stderr,
             )
     finally:
@@ -151,14 +223,15 @@ def main() -> int:
     )
     print(
         "| stories | Hugo cold build | cold build | peak memory | rebuild +1 story, warm cache "
-        "| check, warm cache |"
+        "| check, warm cache | serve: save to page shown, median (slowest) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
-    for n, (cw, cm), (rw, _), (kw, _), hugo in rows:
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for n, (cw, cm), (rw, _), (kw, _), served, hugo in rows:
         hugo_cell = f"{hugo:.1f} s" if hugo else "—"
+        serve_cell = f"{statistics.median(served):.2f} s ({max(served):.2f} s)" if served else "—"
         print(
             f"| {n:,} | {hugo_cell} | {cw:.1f} s{ratio(cw, hugo)} | {cm:.0f} MiB "
-            f"| {rw:.1f} s{ratio(rw, hugo)} | {kw:.1f} s |"
+            f"| {rw:.1f} s{ratio(rw, hugo)} | {kw:.1f} s | {serve_cell} |"
         )
     return 0
 
