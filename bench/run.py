@@ -54,13 +54,15 @@ topics: [AI, OpenAI]
 
 
 def settle(site: Path, seconds: float = 300) -> None:
-    """Wait until the old sites a build deletes in the background are gone.
+    """Wait until the old sites a build deletes in the background are gone, and the disk idle.
 
-    Otherwise that deletion competes with whatever is measured next.
+    Otherwise that deletion, or the write-back of the site just written,
+    competes with whatever is measured next.
     """
     deadline = time.monotonic() + seconds
     while any(site.parent.glob(f".{site.name}.old-*")) and time.monotonic() < deadline:
         time.sleep(0.2)
+    os.sync()
 
 
 def measure(argv: list[str], exit_codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
@@ -186,6 +188,7 @@ def main() -> int:
                 "--site-dir",
                 str(site),
             ]
+            settle(site)  # the corpus just written
             cold = measure([*build, "--no-cache"])
             measure([*build, "--cache-dir", str(cache)])  # fills the cache
             settle(site)
@@ -201,6 +204,7 @@ def main() -> int:
                 exit_codes=(0, 1),
             )
             (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
+            settle(site)
             served = serve_seconds(digest, content, cache, args.serve_saves)
             hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
             rows.append((n, cold, rebuild, check, served, hugo))
