@@ -34,7 +34,7 @@ from generator.cache import (
 )
 from generator.errors import ContentError, Level
 from generator.index import Digest
-from generator.loader import display_path, find_articles, load_article
+from generator.loader import display_path, find_articles, is_article_name, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
 
@@ -221,25 +221,25 @@ def _article_files(content_dir: Path) -> list[tuple[str, str]]:
     joined as text: building Path objects per file would cost more than
     reading a cached file.
     """
-    prefix = str(Path(display_path(content_dir), "_"))[:-1]  # "" when shown as ".", else "x/"
-    root = str(content_dir)
+    prefix, root = _shown_prefix(content_dir), str(content_dir)
     return [(os.path.join(root, name), prefix + name) for name in find_articles(content_dir)]
+
+
+def _shown_prefix(content_dir: Path) -> str:
+    """What goes before a path inside `content_dir` in reports: "" when shown as ".", else "x/"."""
+    return str(Path(display_path(content_dir), "_"))[:-1]
 
 
 def _files_after(
     before: Iterable[tuple[str, str]], changed: Set[str], content_dir: Path
 ) -> list[tuple[str, str]]:
     """`_article_files` as it is now, from what it was and the files changed since."""
-    prefix = str(Path(display_path(content_dir), "_"))[:-1]
-    root = str(content_dir)
+    prefix, root = _shown_prefix(content_dir), str(content_dir)
     files = dict(before)
     added = False
     for file in changed:
         name = os.path.relpath(file, root)
-        parts = name.split(os.sep)
-        if parts[0] != "articles" or not name.endswith(".md"):
-            continue
-        if any(part.startswith(".") for part in parts[1:-1]):
+        if not is_article_name(name):
             continue
         if os.path.isfile(file):
             added = added or file not in files

@@ -99,6 +99,20 @@ def find_articles(content_dir: Path) -> list[str]:
     return [os.sep.join(parts) for parts in found]
 
 
+def is_article_name(name: str) -> bool:
+    """Whether `name`, a path relative to the content folder, is one `find_articles` lists.
+
+    For callers told of single files (a file watcher) rather than walking the folder.
+    """
+    parts = name.split(os.sep)
+    return (
+        len(parts) > 1
+        and parts[0] == "articles"
+        and name.endswith(".md")
+        and not any(part.startswith(".") for part in parts[1:-1])
+    )
+
+
 def decode(data: bytes, path: str) -> str | ContentError:
     """Text of a file: UTF-8 with or without a BOM, any line ends; anything else is an error."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -629,8 +629,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
             workers = 1 if self._live else max(1, min(os.cpu_count() or 1, 8))
             store = self._store()
-            base = self._output_key()
-            self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
+            if store is not None or self.serving:
+                base = self._output_key()
+                self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
             search = SearchJob.start(
                 self.search_shards, Path(config.site_dir, FOLDER), self.cache_dir
             )
@@ -754,10 +755,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         Only those: relinking every shard's thousands of files would keep the
         disk and the processor busy through the curator's next save.
         """
+        current = {name: stories_of(stories) for name, stories in search_shards.items()}
         changed = {
             name: stories
             for name, stories in search_shards.items()
-            if self._indexed.get(name) != stories_of(stories)
+            if self._indexed.get(name) != current[name]
         }
         if not changed:
             return
@@ -765,12 +767,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         try:
             job = SearchJob.start(changed, fresh, self.cache_dir)
             job.finish(prune=False)
-            for name, stories in changed.items():
+            for name in changed:
                 target, old = site_dir / FOLDER / name, fresh / f"{name}.old"
                 if target.exists():
                     os.rename(target, old)
                 os.rename(fresh / name, target)
-                self._indexed[name] = stories_of(stories)
+                self._indexed[name] = current[name]
         except (OSError, RuntimeError) as exc:
             log.error("digest: updating the search index failed: %s", exc)
         finally:
