@@ -3,12 +3,16 @@
 Parsing YAML and validating it is nearly all the cost of loading a corpus,
 and between two runs almost every file is unchanged. So each file's result
 (`Article | None` and its problems) is kept under its display path and a hash
-of its bytes, in one file per content folder whose name carries a fingerprint
-of everything else the result depends on: the topic registry, the source of
-the modules that parse and validate, and the libraries they use. Changing any
-of them names another file, so a stale result is never served; an unreadable,
-corrupt or foreign cache file is treated as empty. The folder may be deleted
-at any time.
+of its bytes, in one folder per content folder whose name carries a
+fingerprint of everything else the result depends on: the topic registry,
+the source of the modules that parse and validate, and the libraries they
+use. Changing any of them names another folder, so a stale result is never
+served; an unreadable, corrupt or foreign cache file is treated as empty. The
+folder may be deleted at any time.
+
+The entries are split over `SEGMENTS` files by a hash of their path, and a
+run rewrites only the files whose entries changed: at 20,000 stories,
+pickling them all again after adding one story cost a second.
 
 Cross-file rules (`check_corpus`) are not cached: they are cheap, and their
 result depends on every file at once.
@@ -24,8 +28,10 @@ import io
 import operator
 import os
 import pickle
+import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,7 +43,7 @@ from generator.article import Article, Image, Provider, RelatedLink
 from generator.errors import ContentError
 
 # Bump when the cache file's layout or the meaning of an entry changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # The modules whose code decides a file's result; editing one must invalidate the cache.
 SOURCES = (
     "loader.py",
@@ -51,6 +57,8 @@ SOURCES = (
 )
 _MAGIC = b"DIGEST\x00" + bytes([CACHE_VERSION])
 _CHECKSUM_BYTES = 16
+# Files the entries are split over: few enough to read quickly, enough that one is small.
+SEGMENTS = 64
 
 # What validating one file gave: the story (None when it has an error) and its problems.
 FileResult = tuple[Article | None, tuple[ContentError, ...]]
@@ -140,20 +148,21 @@ class ArticleCache:
     is found or kept.
     """
 
-    def __init__(self, content_dir: Path, file: Path | None, entries: dict[str, _Entry]):
+    def __init__(self, content_dir: Path, folder: Path | None, entries: dict[str, _Entry]):
         self.content_dir = content_dir
-        self.file = file
+        self.folder = folder
         self._old = entries
         self._new: dict[str, _Entry] = {}
-        self._stored = 0
+        # The segments holding entries stored or re-stamped since `open`.
+        self._dirty: set[int] = set()
 
     @classmethod
     def open(cls, folder: Path | None, content_dir: Path) -> ArticleCache:
         """The cache of `content_dir` in `folder`; empty when absent, unreadable or stale."""
         if folder is None:
             return cls(content_dir, None, {})
-        file = folder / f"{_file_prefix(content_dir)}{fingerprint(content_dir)}.pickle"
-        return cls(content_dir, file, _read(file))
+        own = folder / f"{_folder_prefix(content_dir)}{fingerprint(content_dir)}"
+        return cls(content_dir, own, _read(own))
 
     def get_unchanged(self, path: str, stamp: Stamp) -> FileResult | None:
         """The result kept for `path` when the file is untouched since: its stat is the same.
@@ -184,14 +193,14 @@ class ArticleCache:
             return None
         if entry[1] != stamp:
             entry = (digest, stamp, entry[2])
-            self._stored += 1
+            self._dirty.add(segment(path))
         self._new[path] = entry
         return entry[2]
 
     def put(self, path: str, digest: bytes, stamp: Stamp | None, result: FileResult) -> None:
         """Keep the result of a file that was parsed, for the next run."""
         self._new[path] = (digest, stamp, result)
-        self._stored += 1
+        self._dirty.add(segment(path))
 
     def reopen(self) -> ArticleCache:
         """This run's entries as the next run's cache, without reading the file again.
@@ -202,35 +211,68 @@ class ArticleCache:
         return ArticleCache(self.content_dir, None, dict(self._new))
 
     def save(self) -> None:
-        """Write this run's entries atomically when they differ from those read.
+        """Write the segments whose entries differ from those read, each atomically.
 
         Nothing is written when the fingerprint changed during the run (say,
         topics.yml was edited): results made under two registries must not be
-        kept under either one's name. The content folder's older cache files
-        are removed, so the folder does not grow with every edit of topics.yml.
+        kept under either one's name. The content folder's older cache folders
+        are removed, so the cache does not grow with every edit of topics.yml.
         A folder that cannot be written costs speed, never the build: the
         cache is only ever an optimisation.
         """
-        file = self.file
-        if file is None or (self._stored == 0 and len(self._new) == len(self._old)):
+        folder = self.folder
+        if folder is None or (not self._dirty and len(self._new) == len(self._old)):
             return
-        prefix = _file_prefix(self.content_dir)
-        if file.name != f"{prefix}{fingerprint(self.content_dir)}.pickle":
+        prefix = _folder_prefix(self.content_dir)
+        if folder.name != f"{prefix}{fingerprint(self.content_dir)}":
             return
+        new = _by_segment(self._new)
+        old = _by_segment(self._old)
         with contextlib.suppress(OSError):
-            _write(file, self._new)
-            for old in file.parent.glob(f"{prefix}*.pickle"):
-                if old != file:
-                    old.unlink(missing_ok=True)
+            for n in range(SEGMENTS):
+                entries = new.get(n, {})
+                if n in self._dirty or len(entries) != len(old.get(n, ())):
+                    _write(folder / _segment_name(n), entries)
+            for stale in folder.parent.glob(f"{prefix}*"):
+                if stale == folder:
+                    continue
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:  # a cache file of the one-file layout (CACHE_VERSION 2)
+                    stale.unlink(missing_ok=True)
 
 
-def _file_prefix(content_dir: Path) -> str:
-    """The start of a content folder's cache file name, so folders can share a cache folder."""
+def segment(path: str) -> int:
+    """The segment an entry is kept in: the same in every run (unlike `hash`)."""
+    return zlib.crc32(path.encode("utf-8", errors="surrogateescape")) % SEGMENTS
+
+
+def _segment_name(n: int) -> str:
+    return f"{n:02d}.pickle"
+
+
+def _by_segment(entries: dict[str, _Entry]) -> dict[int, dict[str, _Entry]]:
+    found: dict[int, dict[str, _Entry]] = {}
+    for path, entry in entries.items():
+        found.setdefault(segment(path), {})[path] = entry
+    return found
+
+
+def _folder_prefix(content_dir: Path) -> str:
+    """The start of a content folder's cache name, so content folders can share a cache folder."""
     folder = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=8).hexdigest()
     return f"articles-{folder}-"
 
 
-def _read(file: Path) -> dict[str, _Entry]:
+def _read(folder: Path) -> dict[str, _Entry]:
+    """Every entry in the segments of `folder`; a segment that is missing or damaged has none."""
+    entries: dict[str, _Entry] = {}
+    for n in range(SEGMENTS):
+        entries.update(_read_segment(folder / _segment_name(n)))
+    return entries
+
+
+def _read_segment(file: Path) -> dict[str, _Entry]:
     """The entries of a cache file, or none when it is missing or not one we wrote intact.
 
     Any exception means "no cache": a half-written, truncated or foreign file

@@ -29,7 +29,16 @@ def loaded(corpus: Corpus) -> tuple:
 
 
 def cache_files(cache: Path) -> list[str]:
+    """The cache's own folders (one per content folder and fingerprint)."""
     return sorted(p.name for p in cache.iterdir())
+
+
+def segments(cache: Path) -> dict[Path, tuple[int, int]]:
+    """Every segment file of the cache, with its inode and modification time.
+
+    A segment is only ever replaced, never written in place: a new inode.
+    """
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in cache.rglob("*.pickle")}
 
 
 @pytest.mark.parametrize("fixture", ["valid", "bad"])
@@ -85,14 +94,14 @@ def test_a_load_can_reuse_the_previous_one_in_memory(tmp_path: Path):
     content = copy_fixture("valid", tmp_path)
     cache = tmp_path / "cache"
     first = load_corpus(content, cache)
-    saved = {p: p.stat().st_mtime_ns for p in cache.iterdir()}
+    saved = segments(cache)
     story = content / ALPHA
     story.write_bytes(story.read_bytes().replace(b"Alpha: the first story", b"Alpha, retitled"))
     (content / "articles" / "2024" / "2024-01-05-hotel-general.md").unlink()
     again = load_corpus(content, cache, previous=first)
     assert (again.cache_hits, again.cache_misses) == (again.files - 1, 1)
     assert loaded(again) == loaded(load_corpus(content))
-    assert {p: p.stat().st_mtime_ns for p in cache.iterdir()} == saved
+    assert segments(cache) == saved
 
 
 def test_adding_a_file_parses_only_the_new_file(tmp_path: Path):
@@ -106,6 +115,23 @@ def test_adding_a_file_parses_only_the_new_file(tmp_path: Path):
     assert (after.cache_hits, after.cache_misses) == (after.files - 1, 1)
     assert "new-story" in {a.slug for a in after.articles}
     assert loaded(after) == loaded(load_corpus(content))
+
+
+def test_adding_a_file_rewrites_only_its_segment(generated: Path, tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(generated, content)
+    cache = tmp_path / "cache"
+    load_corpus(content, cache)
+    before = segments(cache)
+    assert len(before) == generator.cache.SEGMENTS, "600 stories fill every segment"
+    story = next((content / "articles").iterdir())
+    (story.parent / "2030-01-01-one-more.md").write_bytes(story.read_bytes())
+    after = load_corpus(content, cache)
+    assert after.cache_misses == 1
+    now = segments(cache)
+    assert now.keys() == before.keys()
+    assert len([p for p in now if now[p] != before[p]]) == 1
+    assert loaded(load_corpus(content, cache)) == loaded(after) == loaded(load_corpus(content))
 
 
 def test_a_deleted_file_is_gone_and_dropped_from_the_cache(tmp_path: Path):
@@ -152,8 +178,8 @@ def test_a_damaged_cache_file_is_ignored(damage, tmp_path: Path):
     content = copy_fixture("bad", tmp_path)
     cache = tmp_path / "cache"
     expected = loaded(load_corpus(content, cache))
-    (file,) = cache.iterdir()
-    file.write_bytes(damage(file.read_bytes()))
+    for file in segments(cache):
+        file.write_bytes(damage(file.read_bytes()))
     after = load_corpus(content, cache)
     assert loaded(after) == expected
     assert after.cache_hits == 0
@@ -186,7 +212,8 @@ def test_the_cache_file_is_replaced_atomically(tmp_path: Path):
     (content / ALPHA).write_text("---\ntitle: broken\n---\n", encoding="utf-8")
     load_corpus(content, cache)
     (name,) = cache_files(cache)
-    assert name.startswith("articles-") and name.endswith(".pickle"), name
+    assert name.startswith("articles-"), name
+    assert all(not p.name.endswith(".tmp") for p in (cache / name).iterdir())
 
 
 @pytest.fixture(scope="module")
