@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import io
@@ -97,6 +98,15 @@ def fingerprint(content_dir: Path) -> str:
     topics = content_dir / "topics.yml"
     h.update(file_digest(topics.read_bytes()) if topics.is_file() else b"none")
     return h.hexdigest()
+
+
+@functools.cache
+def code_key() -> bytes:
+    """A hash of this package's code, which decides every story, page, feed and search index."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return h.digest()
 
 
 def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple]]:

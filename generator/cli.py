@@ -7,9 +7,7 @@ import datetime as dt
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -23,6 +21,7 @@ from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
 from generator.schema import schema_json
+from generator.site_folder import SiteFolder
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
 
@@ -40,7 +39,7 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build into a sibling temporary folder and swap it in only when the whole build succeeded."""
+    """Build beside the site folder and swap the result in only when the whole build succeeded."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -64,57 +63,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         plugin.cache = False
     elif args.cache_dir:
         plugin.cache_dir = str(Path(args.cache_dir).resolve())
-    target = Path(args.site_dir or config.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    folder = SiteFolder(Path(args.site_dir or config.site_dir).resolve())
+    staging = folder.staging()
     config.site_dir = str(staging)
+    # An earlier site to patch rather than write from nothing; its pages are keyed by the cache.
+    digest.spare = folder.take_spare() if plugin.cache else None
     try:
         build(config)
-    except Exception as exc:
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if digest.spare is not None:
+            folder.discard(digest.spare)
+        if not isinstance(exc, Exception):  # interrupted (Ctrl-C): the interruption goes on
+            raise
         # Any failure, a template's included: MkDocs has logged a BuildError's message
         # already, and anything else (say, a template error) is named here.
-        shutil.rmtree(staging, ignore_errors=True)
         why = "see the errors above" if isinstance(exc, Abort) else f"{type(exc).__name__}: {exc}"
-        print(f"error: build failed, {display_path(target)} left as it was: {why}", file=sys.stderr)
+        shown = display_path(folder.target)
+        print(f"error: build failed, {shown} left as it was: {why}", file=sys.stderr)
         return 1
-    except BaseException:  # interrupted (Ctrl-C): the same, and the interruption goes on
+    assert digest.tree is not None
+    folder.swap_in(digest.tree, digest.manifest)
+    if digest.tree != staging:  # the spare's tree became the site; MkDocs' own folder is spent
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, target)
-    print(f"site written to {display_path(target)}: {digest.tally}", file=sys.stderr)
+        digest.spare.holder.rmdir()
+    print(f"site written to {display_path(folder.target)}: {digest.tally}", file=sys.stderr)
     return 0
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` with `staging` with two renames, so readers never see half a site.
-
-    Deleting the old site takes as long as writing a large one; it happens in
-    a detached process after the swap, and leftovers of an interrupted one are
-    swept by the next build.
-    """
-    leftovers = sorted(target.parent.glob(f".{target.name}.old-*"))
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / "site")
-        leftovers.append(old)
-    os.rename(staging, target)
-    if leftovers:
-        _remove_in_background(leftovers)
-
-
-def _remove_in_background(folders: list[Path]) -> None:
-    subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import shutil, sys; [shutil.rmtree(p, True) for p in sys.argv[1:]]",
-            *map(str, folders),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

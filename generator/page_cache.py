@@ -32,16 +32,10 @@ class PageStore:
 
     def place(self, key: str, dest: str) -> bool:
         """Put the stored page for `key` at `dest`; False when the store does not hold it."""
-        source = self._path(key)
         try:
-            _replace_with_link(source, dest)
-        except FileNotFoundError:
+            replace_with(self._path(key), dest)
+        except OSError:
             return False
-        except OSError:  # another file system, a link limit, an unusable store: try a copy
-            try:
-                _replace_with_copy(source, dest)
-            except OSError:
-                return False
         return True
 
     def get(self, key: str) -> bytes | None:
@@ -94,15 +88,24 @@ def write_page(dest: str, data: bytes) -> None:
         fh.write(data)
 
 
-def _replace_with_link(source: str, dest: str) -> None:
+def replace_with(source: str, dest: str) -> None:
+    """Make `dest` a new file with the bytes of `source`: a hard link, else a copy.
+
+    Raises FileNotFoundError when `source` is missing; any other OSError when
+    neither a link nor a copy could be made.
+    """
     try:
         os.link(source, dest)
+        return
     except FileExistsError:
         os.unlink(dest)
-        os.link(source, dest)
-
-
-def _replace_with_copy(source: str, dest: str) -> None:
+        with contextlib.suppress(OSError):
+            os.link(source, dest)
+            return
+    except FileNotFoundError:
+        raise
+    except OSError:  # another file system, a link limit: try a copy
+        pass
     with contextlib.suppress(FileNotFoundError):
         os.unlink(dest)
     shutil.copyfile(source, dest)

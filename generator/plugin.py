@@ -54,7 +54,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.article import Article
-from generator.cache import paused_gc
+from generator.cache import code_key, paused_gc
 from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
 from generator.corpus import Corpus, Tally, load_corpus
@@ -68,11 +68,12 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
-from generator.page_cache import PageStore, write_page
+from generator.page_cache import PageStore, replace_with, write_page
 from generator.pages import BuiltPages, Card, GeneratedPage, PageSettings, build_pages, topic_url
 from generator.pages import stories as stories_of
 from generator.progress import progress
 from generator.search import FOLDER, SearchJob, shards
+from generator.site_folder import Manifest, Spare, remove_stale
 from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -195,14 +196,6 @@ def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _code_key() -> bytes:
-    """A hash of this package's code, which decides every page and feed."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\x00" + path.read_bytes())
-    return h.digest()
-
-
 def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
     """Each topic's own pages (its list pages), for the topic's sitemap."""
     found: dict[str, list[str]] = {}
@@ -308,6 +301,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._indexed: dict[str, tuple[bytes, ...]] = {}
         self._observer: watchdog.observers.api.BaseObserver | None = None
         self._changes: _Changes | None = None
+        # `digest build` hands over an earlier site to patch (see `site_folder`), and takes
+        # back the finished tree (the spare's, or MkDocs' site folder) and its manifest.
+        self.spare: Spare | None = None
+        self.tree: Path | None = None
+        self.manifest: Manifest | None = None
+        self._search: SearchJob | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -317,7 +316,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return None
         self.pages, self.representatives, self.shells = [], {}, {}
         self.topic_feeds, self._cards, self._feed_keys = {}, {}, []
-        self.tally = None
+        self.tally, self.tree, self.manifest = None, None, None
         if not config.site_url:
             raise PluginError(
                 "digest: set 'site_url' in mkdocs.yml (e.g. https://owner.github.io/repo/); "
@@ -418,9 +417,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # worth collecting; without the pause, collections cost more than the work.
         with paused_gc():
             files = self._files(files, config)
-        # Nor do those objects need collecting later in the build: frozen, they are
-        # left out of the collections that rendering triggers, here and in workers.
-        gc.freeze()
+            # Nor do those objects need collecting later in the build: frozen, they are
+            # left out of the collections that rendering triggers, here and in workers.
+            # Frozen before collecting resumes, or the first collection walks them all.
+            gc.freeze()
         return files
 
     def _files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -449,6 +449,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
         self._add_feeds_and_sitemap(digest, files, config)
         self._date_build(digest)
+        # Patched only with the output cache, whose keys the spare's manifest holds.
+        patching = self.spare is not None and self.cache_dir is not None
+        self.tree = (
+            self.spare.tree if self.spare is not None and patching else Path(config.site_dir)
+        )
+        # Started now, so that indexing runs while MkDocs renders and the pages are written.
+        self._search = SearchJob.start(self.search_shards, self.tree / FOLDER, self.cache_dir)
         log.info(
             "digest: %s (%d from the cache); %d topics, %d pages",
             self.tally,
@@ -541,7 +548,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return {feed.path: feed.make() for feed in planned}
         store = self._store()
         assert store is not None
-        h = hashlib.blake2b(_code_key(), digest_size=16)
+        h = hashlib.blake2b(code_key(), digest_size=16)
         h.update(repr((version("feedgen"), version("lxml"), self.feed_site, settings)).encode())
         base = h.digest()
         feeds = {}
@@ -627,25 +634,33 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return
         try:
             rest = [p for p in self.pages if self.representatives[shape(p)] is not p]
-            workers = 1 if self._live else max(1, min(os.cpu_count() or 1, 8))
             store = self._store()
             if store is not None or self.serving:
                 base = self._output_key()
                 self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
-            search = SearchJob.start(
-                self.search_shards, Path(config.site_dir, FOLDER), self.cache_dir
-            )
+            spare, tree = self.spare if store is not None else None, self.tree
+            # What MkDocs (and any other plugin) wrote, before the pages join it.
+            written = _hash_files(config.site_dir) if store is not None else {}
+            search, self._search = self._search, None
+            assert search is not None and tree is not None
+            folders = {f"{FOLDER}/{name}": key for name, key in search.keys.items()}
             try:
-                keys = _render_all(self, rest, config, workers, store)
+                if spare is None:
+                    keys = self._write_all(rest, str(tree), store)
+                else:
+                    new = Manifest(written, folders)
+                    keys = self._patch(spare, rest, new, config.site_dir, store)
             except BaseException:
                 search.cancel()
                 raise
+            present = spare.manifest.folders if spare is not None else {}
             try:
-                search.finish()
+                search.finish(present={n: present.get(f"{FOLDER}/{n}", "") for n in search.keys})
             except RuntimeError as exc:
                 raise PluginError(f"digest: building the search index failed: {exc}") from None
             if store is not None:
-                store.prune([*keys, *self._feed_keys])
+                store.prune([*keys.values(), *self._feed_keys])
+                self.manifest = Manifest({**written, **keys}, folders)
             if self.serving:
                 assert self.digest is not None
                 self._built = BuiltPages(self.digest, self._page_settings(), self.pages)
@@ -659,8 +674,45 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 gc.unfreeze()
             self._restore_epoch()
 
+    def _write_all(
+        self, pages: Sequence[GeneratedPage], site_dir: str, store: PageStore | None
+    ) -> dict[str, str]:
+        """Write `pages` into an empty site folder, over the machine's cores; gives their keys."""
+        workers = 1 if self._live else max(1, min(os.cpu_count() or 1, 8))
+        return _render_all(self, pages, site_dir, workers, store)
+
+    def _patch(
+        self,
+        spare: Spare,
+        pages: Sequence[GeneratedPage],
+        new: Manifest,
+        site_dir: str,
+        store: PageStore,
+    ) -> dict[str, str]:
+        """Make the spare tree this build's site: write only what differs from what it holds.
+
+        `new` holds the files MkDocs wrote into `site_dir` (by their hashes),
+        which the tree gets linked in where it lacks them, and the search
+        bundles, which the search job puts in. Gives the pages' keys.
+        """
+        keys = {_page_file(page): self._page_key(page) for page in pages}
+        tree, old = spare.tree, spare.manifest
+        remove_stale(tree, old, Manifest({**new.files, **keys}, new.folders))
+        for path, key in new.files.items():
+            if old.files.get(path) != key:
+                os.makedirs(os.path.dirname(os.path.join(tree, path)), exist_ok=True)
+                replace_with(os.path.join(site_dir, path), os.path.join(tree, path))
+        changed = [
+            page for page in pages if old.files.get(_page_file(page)) != keys[_page_file(page)]
+        ]
+        self._write_all(changed, str(tree), store)
+        return keys
+
     def on_build_error(self, error: Exception) -> None:
         if self.config.enabled:
+            if self._search is not None:
+                self._search.cancel()
+                self._search = None
             _restore_listing()
             gc.unfreeze()
             self._restore_epoch()
@@ -704,7 +756,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             store = self._store()
             _make_folders(config.site_dir, (page.url for page in changed))
             for page in changed:
-                self.write(page, config, store)
+                self.write(page, config.site_dir, store)
             for url in self._served.keys() - served.keys():
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(config.site_dir, url, "index.html"))
@@ -809,7 +861,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         carry the rest of the theme and mkdocs.yml.
         """
         assert self.env is not None and self.env.loader is not None
-        h = hashlib.blake2b(_code_key(), digest_size=16)
+        h = hashlib.blake2b(code_key(), digest_size=16)
         libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
         h.update(repr((sys.version, [version(name) for name in libraries])).encode())
         for name in self._digest_templates():
@@ -849,9 +901,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         shell = self._shell_keys[shape(page)]
         return (shell, page.url, page.title, page.template, page.topics, page.sources)
 
-    def write(self, page: GeneratedPage, config: MkDocsConfig, store: PageStore | None) -> str:
+    def write(self, page: GeneratedPage, site_dir: str, store: PageStore | None) -> str:
         """Write one page from its shape's shell, or link it from `store`; gives its key."""
-        path = os.path.join(config.site_dir, page.url, "index.html")
+        path = os.path.join(site_dir, _page_file(page))
         if store is None:
             write_page(path, self._html(page))
             return ""
@@ -914,33 +966,51 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 def _render_all(
     plugin: DigestPlugin,
     pages: Sequence[GeneratedPage],
-    config: MkDocsConfig,
+    site_dir: str,
     workers: int,
     store: PageStore | None,
-) -> list[str]:
+) -> dict[str, str]:
     """Write `pages`, split over `workers` forked processes that share the plugin's state.
 
-    Gives the pages' output-cache keys.
+    Gives the pages' output-cache keys by their files' paths in the site.
     """
-    _make_folders(config.site_dir, (page.url for page in pages))
+    _make_folders(site_dir, (page.url for page in pages))
     chunks = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
     keys: list[str] = []
     with progress(len(pages), "pages", "Writing pages") as bar:
         if workers <= 1 or len(chunks) < 2:
             for start, end in chunks:
-                keys.extend(plugin.write(page, config, store) for page in pages[start:end])
+                keys.extend(plugin.write(page, site_dir, store) for page in pages[start:end])
                 bar.update(end - start)
-            return keys
-        global _FORKED
-        _FORKED = (plugin, pages, config, store)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for written in pool.imap_unordered(_write_chunk, chunks):
-                    keys.extend(written)
-                    bar.update(len(written))
-        finally:
-            _FORKED = None
-    return keys
+        else:
+            global _FORKED
+            _FORKED = (plugin, pages, site_dir, store)
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    # In order, so that keys line up with pages; the bar moves as chunks end.
+                    for written in pool.imap(_write_chunk, chunks):
+                        keys.extend(written)
+                        bar.update(len(written))
+            finally:
+                _FORKED = None
+    return dict(zip(map(_page_file, pages), keys, strict=True))
+
+
+def _page_file(page: GeneratedPage) -> str:
+    """The path of a page's file inside the site."""
+    return f"{page.url}index.html"
+
+
+def _hash_files(root: str) -> dict[str, str]:
+    """Every file under `root` by its path inside it, with a hash of its bytes."""
+    found = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as fh:
+                digest = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16))
+            found[os.path.relpath(path, root)] = digest.hexdigest()
+    return found
 
 
 def _make_folders(root: str, urls: Iterable[str]) -> None:
@@ -959,11 +1029,11 @@ def _make_folders(root: str, urls: Iterable[str]) -> None:
 # split between workers, large enough that task overhead does not show.
 _CHUNK = 250
 # Set just before forking so the workers inherit it instead of pickling the plugin.
-_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], MkDocsConfig, PageStore | None] | None = None
+_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], str, PageStore | None] | None = None
 
 
 def _write_chunk(chunk: tuple[int, int]) -> list[str]:
     assert _FORKED is not None
-    plugin, pages, config, store = _FORKED
+    plugin, pages, site_dir, store = _FORKED
     start, end = chunk
-    return [plugin.write(page, config, store) for page in pages[start:end]]
+    return [plugin.write(page, site_dir, store) for page in pages[start:end]]

@@ -31,14 +31,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from generator.article import Article
+from generator.cache import code_key
 from generator.index import Digest
+from generator.page_cache import replace_with
+from generator.pagefind_run import DOCUMENTS
 from generator.pages import article_url
 
 # The site folder that holds one bundle per shard.
@@ -46,8 +48,6 @@ FOLDER = "search"
 WHOLE = "all"
 RECENT = "recent"
 _CACHED = "search-"
-# A shard's documents, pickled for the indexing process.
-_DOCUMENTS = "documents.pickle"
 
 
 def shards(digest: Digest, limit: int) -> dict[str, list[Article]]:
@@ -114,8 +114,7 @@ class SearchJob:
     def start(
         cls, shards: dict[str, list[Article]], target: Path, cache_dir: Path | None
     ) -> SearchJob:
-        documents = {name: search_documents(stories) for name, stories in shards.items()}
-        keys = {name: _key(docs) for name, docs in documents.items()}
+        keys = {name: _key(stories) for name, stories in shards.items()}
         store = cache_dir
         if store is not None:
             try:
@@ -135,23 +134,26 @@ class SearchJob:
             # One file here; the indexing process writes the tens of thousands of
             # small source files, while this one writes the pages.
             (work / name).mkdir()
-            (work / name / _DOCUMENTS).write_bytes(pickle.dumps(documents[name], protocol=5))
+            documents = search_documents(shards[name])
+            (work / name / DOCUMENTS).write_bytes(pickle.dumps(documents, protocol=5))
             missing.append(name)
         process = None
         if missing:
             process = subprocess.Popen(
-                [sys.executable, "-m", "generator.search", str(work), *missing],
+                [sys.executable, "-m", "generator.pagefind_run", str(work), *missing],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
             )
         return cls(target, bundles, keys, work, store, process)
 
-    def finish(self, prune: bool = True) -> None:
+    def finish(self, prune: bool = True, present: Mapping[str, str] | None = None) -> None:
         """Wait for the indexing, keep its bundles in the cache, and put every shard in the site.
 
         `prune` drops cached bundles of other shards: right when this job
         indexed the whole site, not when it indexed only some of its shards.
+        `present`: the keys of the shards the target holds already, which
+        stay as they are when their key is this job's.
         """
         try:
             if self.process is not None:
@@ -164,7 +166,10 @@ class SearchJob:
                     with contextlib.suppress(OSError):
                         os.replace(bundle, cached)
                         bundle = cached
-                shutil.copytree(bundle, self.target / name, copy_function=_link_or_copy)
+                if (present or {}).get(name) == self.keys[name]:
+                    continue
+                shutil.rmtree(self.target / name, ignore_errors=True)
+                shutil.copytree(bundle, self.target / name, copy_function=replace_with)
             if self.cache_dir is not None and prune:
                 self._prune()
         finally:
@@ -185,52 +190,14 @@ class SearchJob:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def _key(documents: dict[str, bytes]) -> str:
-    """Everything a bundle depends on: its documents and the Pagefind that indexes them."""
-    h = hashlib.blake2b(version("pagefind").encode(), digest_size=16)
-    for path in sorted(documents):
-        h.update(path.encode() + b"\x00" + documents[path] + b"\x00")
+def _key(stories: list[Article]) -> str:
+    """Everything a bundle depends on: its stories and the Pagefind that indexes them.
+
+    Stories by their sources, which with this package's code decide their
+    documents: keying by the documents meant making every shard's, at
+    tens of thousands of stories, to find that one shard changed.
+    """
+    h = hashlib.blake2b(version("pagefind").encode() + code_key(), digest_size=16)
+    for article in stories:
+        h.update(article.source)
     return h.hexdigest()
-
-
-def _write_sources(documents: dict[str, bytes], source: Path) -> None:
-    for folder in sorted({os.path.dirname(os.path.join(source, p)) for p in documents}):
-        os.makedirs(folder, exist_ok=True)
-
-    def write(item: tuple[str, bytes]) -> None:
-        with open(os.path.join(source, item[0]), "wb") as fh:
-            fh.write(item[1])
-
-    # Tens of thousands of small files: writes release the GIL, so threads overlap them.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in pool.map(write, documents.items(), chunksize=200):
-            pass
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard links make reusing a large bundle nearly free; a copy where they cannot be made."""
-    with contextlib.suppress(OSError):
-        os.link(src, dst)
-        return
-    shutil.copy2(src, dst)
-
-
-def _index_shards(work: Path, names: list[str]) -> int:
-    """Run Pagefind on each shard's sources in turn, so one shard at a time is in memory."""
-    for name in names:
-        source, output = work / name / "source", work / name / "bundle"
-        _write_sources(pickle.loads((work / name / _DOCUMENTS).read_bytes()), source)
-        result = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(output)],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            print(f"shard {name}:\n{result.stdout}\n{result.stderr}")
-            return 1
-        shutil.rmtree(source, ignore_errors=True)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_index_shards(Path(sys.argv[1]), sys.argv[2:]))

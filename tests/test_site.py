@@ -314,7 +314,7 @@ def test_content_errors_fail_the_build_with_file_and_line_and_keep_the_old_site(
     assert "Bad_Name.md:1: error" in err
     after = {p: p.read_bytes() for p in site.root.rglob("*") if p.is_file()}
     assert after == before
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    leftovers = [p.name for p in tmp_path.iterdir() if ".site.building-" in p.name]
     assert leftovers == [], "a failed build must not leave its staging folder behind"
 
 
