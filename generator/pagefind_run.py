@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,12 @@ def _write_sources(documents: dict[str, bytes], source: Path) -> None:
 
 
 def index_shards(work: Path, names: list[str]) -> int:
-    """Run Pagefind on each shard's sources in turn, so one shard at a time is in memory."""
+    """Run Pagefind on each shard's sources in turn, so one shard at a time is in memory.
+
+    The sources stay until the build is done with `work`: on ext4, files
+    created right after thousands were deleted take far longer to create
+    (it skips recently freed inodes), and the build is creating its pages.
+    """
     from pagefind.service import get_executable
 
     binary = get_executable()
@@ -53,7 +57,6 @@ def index_shards(work: Path, names: list[str]) -> int:
         if result.returncode != 0:
             print(f"shard {name}:\n{result.stdout}\n{result.stderr}")
             return 1
-        shutil.rmtree(source, ignore_errors=True)
     return 0
 
 

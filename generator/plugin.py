@@ -280,6 +280,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.cache_dir: Path | None = None
         self.search_shards: dict[str, list[Article]] = {}
         self._cards: dict[int, str] = {}
+        self._heads: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._templates: dict[str, jinja2.Template] = {}
         self._saved_epoch: str | None = None
         self._shell_keys: dict[str, bytes] = {}
         # The output cache's keys of this build's feeds, so that pruning keeps them.
@@ -315,7 +317,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not self.config.enabled:
             return None
         self.pages, self.representatives, self.shells = [], {}, {}
-        self.topic_feeds, self._cards, self._feed_keys = {}, {}, []
+        self.topic_feeds, self._cards, self._heads, self._feed_keys = {}, {}, {}, []
         self.tally, self.tree, self.manifest = None, None, None
         if not config.site_url:
             raise PluginError(
@@ -434,8 +436,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.config.cache:
             self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         digest = self._load(content_dir)
-        self.pages = build_pages(digest, self._page_settings())
         self.search_shards = shards(digest, self.config.search_shard_size)
+        # Patched only with the output cache, whose keys the spare's manifest holds.
+        spare = self.spare if self.cache_dir is not None else None
+        self.tree = spare.tree if spare is not None else Path(config.site_dir)
+        # Started now, so that indexing runs while the pages are made, rendered and written.
+        self._search = SearchJob.start(self.search_shards, self.tree / FOLDER, self.cache_dir)
+        self.pages = build_pages(digest, self._page_settings())
         for page in self.pages:
             if page.src_uri in files.src_uris:
                 raise PluginError(
@@ -449,13 +456,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
         self._add_feeds_and_sitemap(digest, files, config)
         self._date_build(digest)
-        # Patched only with the output cache, whose keys the spare's manifest holds.
-        patching = self.spare is not None and self.cache_dir is not None
-        self.tree = (
-            self.spare.tree if self.spare is not None and patching else Path(config.site_dir)
-        )
-        # Started now, so that indexing runs while MkDocs renders and the pages are written.
-        self._search = SearchJob.start(self.search_shards, self.tree / FOLDER, self.cache_dir)
         log.info(
             "digest: %s (%d from the cache); %d topics, %d pages",
             self.tally,
@@ -584,7 +584,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             os.environ[EPOCH_ENV] = self._saved_epoch
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
-        self.env = env
+        self.env, self._templates = env, {}
         if self.cache_dir is not None:
             # Compiling the theme's templates is a fixed half second of every build.
             # Jinja keys compiled code by the template's source and Python's version.
@@ -749,6 +749,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             ):
                 return False
             self.pages, self.search_shards, self._cards = pages, search_shards, {}
+            self._heads = {}
             self._built, self._base = BuiltPages(digest, settings, pages), base
             self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
             served = {page.url: self._identity(page) for page in pages}
@@ -933,10 +934,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             "site_feeds": site_feeds,
             "topic_feeds": topic_feeds,
         }
-        content = self.env.get_template(page.template).render(context)
-        head = self.env.get_template("digest/head.html").render(
-            feeds=site_feeds + topic_feeds, rel=rel
-        )
+        content = self._template(page.template).render(context)
+        # The same for every page at one depth with the same topics: made once for them all.
+        head = self._heads.get((prefix, page.topics))
+        if head is None:
+            head = self._heads[prefix, page.topics] = self._template("digest/head.html").render(
+                feeds=site_feeds + topic_feeds, rel=rel
+            )
         header = str(escape(page.title))
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
@@ -946,10 +950,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             SHELL_CONTENT: content,
         }
 
+    def _template(self, name: str) -> jinja2.Template:
+        """A template of the theme, looked up once a build: Jinja checks its file at each lookup."""
+        template = self._templates.get(name)
+        if template is None:
+            assert self.env is not None
+            template = self._templates[name] = self.env.get_template(name)
+        return template
+
     def _card_function(self, prefix: str) -> Callable[[Card], Markup]:
         """Cards depend on the page only through the link prefix: render once, re-prefix."""
-        assert self.env is not None
-        template = self.env.get_template("digest/card.html")
+        template = self._template("digest/card.html")
 
         def rel(url: str) -> str:
             return _CARD_PREFIX + url

@@ -42,6 +42,7 @@ from generator.index import Digest
 from generator.page_cache import replace_with
 from generator.pagefind_run import DOCUMENTS
 from generator.pages import article_url
+from generator.trash import remove_in_background
 
 # The site folder that holds one bundle per shard.
 FOLDER = "search"
@@ -180,7 +181,8 @@ class SearchJob:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        shutil.rmtree(self.work, ignore_errors=True)
+        # Tens of thousands of documents: not worth making the build wait.
+        remove_in_background([self.work])
 
     def _prune(self) -> None:
         assert self.cache_dir is not None

@@ -24,11 +24,11 @@ import contextlib
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.trash import remove_in_background
 
 _MANIFEST = "manifest.pickle"
 _TREE = "site"
@@ -148,22 +148,6 @@ class SiteFolder:
             ):
                 return manifest
         return None
-
-
-def remove_in_background(folders: list[Path]) -> None:
-    """Delete `folders` in a detached process: a large site takes seconds to delete."""
-    subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import shutil, sys; [shutil.rmtree(p, True) for p in sys.argv[1:]]",
-            *map(str, folders),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
 
 
 def remove_stale(tree: Path, old: Manifest, new: Manifest) -> None:
