@@ -212,7 +212,8 @@ def main() -> int:
             rebuild = measure([*build, "--cache-dir", str(cache)])
             # Another story, on a fresh checkout with the cache restored (as CI would): no site.
             second = content / "articles" / "2024-12-31-bench-second-story.md"
-            second.write_text(NEW_STORY.replace("added", "also added"), encoding="utf-8")
+            text = NEW_STORY.replace("A story added", "Another story added")
+            second.write_text(text.replace("added-story", "second-story"), encoding="utf-8")
             for built in (site, *site.parent.glob(f".{site.name}.*")):
                 if built.is_dir():
                     shutil.rmtree(built)
