@@ -82,11 +82,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         shown = display_path(folder.target)
         print(f"error: build failed, {shown} left as it was: {why}", file=sys.stderr)
         return 1
-    assert digest.tree is not None
-    folder.swap_in(digest.tree, digest.manifest)
-    if digest.tree != staging:  # the spare's tree became the site; MkDocs' own folder is spent
-        shutil.rmtree(staging, ignore_errors=True)
-        digest.spare.holder.rmdir()
+    # The plugin's tree: the spare it patched, or the staging folder (also when disabled).
+    folder.swap_in(digest.tree or staging, digest.manifest, staging, digest.spare)
     print(f"site written to {display_path(folder.target)}: {digest.tally}", file=sys.stderr)
     return 0
 

@@ -101,13 +101,16 @@ class SiteFolder:
         os.rename(spare.holder, old)  # replaces the empty folder, under a name builds sweep
         remove_in_background([old])
 
-    def swap_in(self, tree: Path, manifest: Manifest | None) -> None:
+    def swap_in(
+        self, tree: Path, manifest: Manifest | None, staging: Path, spare: Spare | None
+    ) -> None:
         """Replace the target with `tree` in two renames, so readers never see half a site.
 
-        The old site becomes the spare when its manifest still describes it;
-        otherwise it is deleted (which takes as long as writing a large
-        site) in a detached process, and leftovers of an interrupted deletion
-        are swept by the next build.
+        `tree` is the build's `staging` folder or the tree of the `spare` it
+        patched; whichever it is not is spent. The old site becomes the spare
+        when its manifest still describes it; otherwise it is deleted (which
+        takes as long as writing a large site) in a detached process, and
+        leftovers of an interrupted deletion are swept by the next build.
         """
         live = self._live_manifest()
         leftovers = sorted(self.target.parent.glob(f".{self.target.name}.old-*"))
@@ -127,6 +130,13 @@ class SiteFolder:
                 old = None
         if old is not None:
             leftovers.append(old)
+        if tree != staging:  # MkDocs' own few files, linked into the tree where they changed
+            shutil.rmtree(staging, ignore_errors=True)
+        if spare is not None and tree != spare.tree:
+            leftovers.append(spare.holder)
+        elif spare is not None:
+            with contextlib.suppress(OSError):
+                spare.holder.rmdir()
         if leftovers:
             remove_in_background(leftovers)
 

@@ -18,11 +18,14 @@ from conftest import REPO, build, copy_fixture
 STORY = Path("articles", "2024", "2024-01-05-hotel-general.md")
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+def _files(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) under `root`: no empty folder left over."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() if p.is_file() else None for p in root.rglob("*")
+    }
 
 
-def _fresh(tmp: Path, content: Path, theme: Path, **plugin: object) -> dict[str, bytes]:
+def _fresh(tmp: Path, content: Path, theme: Path, **plugin: object) -> dict[str, bytes | None]:
     folder = tmp / "fresh"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
