@@ -84,7 +84,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     # The plugin's tree: the spare it patched, or the staging folder (also when disabled).
     folder.swap_in(digest.tree or staging, digest.manifest, staging, digest.spare)
-    print(f"site written to {display_path(folder.target)}: {digest.tally}", file=sys.stderr)
+    tally = f": {digest.tally}" if digest.tally else ""  # none with the plugin disabled
+    print(f"site written to {display_path(folder.target)}{tally}", file=sys.stderr)
     return 0
 
 
