@@ -71,18 +71,14 @@ class SiteFolder:
     def staging(self) -> Path:
         """A new empty folder for a build to write into."""
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        return Path(
-            tempfile.mkdtemp(prefix=f".{self.target.name}.building-", dir=self.target.parent)
-        )
+        return self._beside("building")
 
     def take_spare(self) -> Spare | None:
         """The spare tree, renamed to a folder of this build's own; None when there is none.
 
         The rename is what takes it: of two builds that try at once, one gets it.
         """
-        holder = Path(
-            tempfile.mkdtemp(prefix=f".{self.target.name}.patching-", dir=self.target.parent)
-        )
+        holder = self._beside("patching")
         try:
             os.rename(self._spare, holder)  # replaces the empty folder
         except OSError:
