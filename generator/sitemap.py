@@ -12,8 +12,7 @@ import datetime as dt
 import gzip
 import io
 from collections.abc import Iterable
-
-from lxml import etree
+from xml.sax.saxutils import escape
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -22,15 +21,17 @@ def build_sitemap(site_url: str, urls: Iterable[str], lastmod: dt.datetime) -> b
     """A sitemap of site-relative `urls`, each dated `lastmod` (the newest story's date).
 
     `site_url` ends with `/` and the URLs are the generator's own (no leading
-    `/`, no `..`), so each location is the two joined.
+    `/`, no `..`), so each location is the two joined. Written as text, in
+    the very bytes lxml's serialiser gives (`tests/test_sitemap.py` holds it
+    to that): a tree of 60,000 elements for 20,000 pages cost a sixth of a
+    second, on every build and every preview of a new story.
     """
-    root = etree.Element("urlset", nsmap={None: NAMESPACE})
     day = lastmod.astimezone(dt.UTC).date().isoformat()
-    for url in urls:
-        entry = etree.SubElement(root, "url")
-        etree.SubElement(entry, "loc").text = site_url + url
-        etree.SubElement(entry, "lastmod").text = day
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    tail = f"</loc>\n    <lastmod>{day}</lastmod>\n  </url>\n"
+    parts = [f"<?xml version='1.0' encoding='UTF-8'?>\n<urlset xmlns=\"{NAMESPACE}\">\n"]
+    parts.extend(f"  <url>\n    <loc>{escape(site_url + url)}{tail}" for url in urls)
+    parts.append("</urlset>\n")
+    return "".join(parts).encode("utf-8")
 
 
 def gzipped(data: bytes, mtime: dt.datetime) -> bytes:
