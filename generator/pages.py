@@ -363,12 +363,13 @@ def _reusable_story_pages(
     changed = {a.source for a in old.articles} ^ {a.source for a in digest.articles}
     stale = set(changed)
     for index in (old, digest):
+        place = _Place(index)
         for article in index.articles:
             if article.source not in changed:
                 continue
             for name in article.topics:
                 listed = index.by_topic[name].articles
-                at = next(i for i, other in enumerate(listed) if other is article)
+                at = place(name, article)
                 start = max(0, at - settings.topic_stories)
                 stale.update(other.source for other in listed[start:at])
     return {
