@@ -236,13 +236,12 @@ class ArticleCache:
         prefix = _folder_prefix(self.content_dir)
         if folder.name != f"{prefix}{fingerprint(self.content_dir)}":
             return
+        # Besides those stored or re-stamped, a segment changed only by losing an entry.
+        changed = self._dirty | {segment(path) for path in self._old.keys() - self._new.keys()}
         new = _by_segment(self._new)
-        old = _by_segment(self._old)
         with contextlib.suppress(OSError):
-            for n in range(SEGMENTS):
-                entries = new.get(n, {})
-                if n in self._dirty or len(entries) != len(old.get(n, ())):
-                    _write(folder / _segment_name(n), entries)
+            for n in sorted(changed):
+                _write(folder / _segment_name(n), new.get(n, {}))
             for stale in folder.parent.glob(f"{prefix}*"):
                 if stale == folder:
                     continue
