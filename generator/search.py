@@ -181,8 +181,10 @@ class SearchJob:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        # Tens of thousands of documents: not worth making the build wait.
-        remove_in_background([self.work])
+        if self.process is None:  # nothing was indexed: the folder is empty
+            shutil.rmtree(self.work, ignore_errors=True)
+        else:  # tens of thousands of documents: not worth making the build wait
+            remove_in_background([self.work])
 
     def _prune(self) -> None:
         assert self.cache_dir is not None
