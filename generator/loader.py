@@ -8,6 +8,7 @@ after the opening `---`, which would shift every reported line by one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -171,8 +172,32 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+# Tags an untagged plain scalar can resolve to whose values need no mark to be made: made
+# once per distinct text (keys and values such as `true` or `2024` recur in every file).
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "null", "timestamp")
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_tag(value: str) -> str:
+    """The tag YAML's implicit rules give an untagged plain scalar: PyYAML's resolver, memoised."""
+    return _LOADER.resolve(yaml.ScalarNode, value, (True, False))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_value(tag: str, value: str) -> Any:
+    """A plain scalar's value for one of `_PLAIN_TAGS`; all of them immutable, so shareable.
+
+    Made by the tag's constructor function itself: `construct_object` would
+    remember every node it was given for as long as the loader lives.
+    """
+    return _Loader.yaml_constructors[tag](_LOADER, yaml.ScalarNode(tag, value))
+
+
+# Resolving and constructing plain scalars reads no stream and keeps no state between
+# calls: one loader serves them all, in any thread.
+_LOADER = _Loader("")
 
 
 @dataclass
@@ -181,6 +206,7 @@ class _Open:
 
     value: dict[Any, Any] | list[Any]
     at: KeyPath
+    is_list: bool
     key: Any = None
     has_key: bool = False
 
@@ -215,13 +241,17 @@ class _Builder:
 
         Aliases are refused: front matter never needs them, and they are how a
         few lines of YAML expand into gigabytes. Nesting and size are capped,
-        so a hostile file costs bounded time and memory.
+        so a hostile file costs bounded time and memory. Events are told
+        apart by their exact type (the parser makes no subclasses): this loop
+        runs for every value of every file.
         """
         stack: list[_Open] = []
+        get_event, lines, first_line = self.loader.get_event, self.lines, self.first_line
         count = 0
         while True:
-            event = self.loader.get_event()
-            if isinstance(event, _END):
+            event = get_event()
+            kind = type(event)
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
                 if not stack:
                     return done.value
@@ -236,39 +266,40 @@ class _Builder:
                     event.start_mark, "YAML anchors and aliases are not allowed in front matter"
                 )
             parent = stack[-1] if stack else None
-            if parent is not None and isinstance(parent.value, dict) and not parent.has_key:
+            if parent is not None and not parent.is_list and not parent.has_key:
                 self.key(parent, event)
                 continue
             if parent is None:
                 at: KeyPath = ()
-            elif isinstance(parent.value, list):
+            elif parent.is_list:
                 at = (*parent.at, len(parent.value))
-                self.lines[at] = self.first_line + event.start_mark.line
+                lines[at] = first_line + event.start_mark.line
             else:
                 at = (*parent.at, str(parent.key))
-            if isinstance(event, _START):
+            opens = kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent
+            if opens:
                 if len(stack) >= MAX_YAML_DEPTH:
                     raise self.fail(
                         event.start_mark,
                         f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
                     )
-                value: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                value: Any = {} if kind is yaml.MappingStartEvent else []
             else:
                 value = self.scalar(event)
             if parent is None:
-                if not isinstance(event, _START):
+                if not opens:
                     return value
-            elif isinstance(parent.value, list):
-                parent.value.append(value)
+            elif parent.is_list:
+                parent.value.append(value)  # type: ignore[union-attr]
             else:
-                parent.value[parent.key] = value
+                parent.value[parent.key] = value  # type: ignore[call-overload]
                 parent.has_key = False
-            if isinstance(event, _START):
-                stack.append(_Open(value, at))
+            if opens:
+                stack.append(_Open(value, at, kind is yaml.SequenceStartEvent))
 
     def key(self, mapping: _Open, event: yaml.Event) -> None:
         """Take `event` as the next key of `mapping`; only plain names can be keys."""
-        key = self.scalar(event) if isinstance(event, yaml.ScalarEvent) else None
+        key = self.scalar(event) if type(event) is yaml.ScalarEvent else None
         if not isinstance(key, str | int | bool | float):
             raise self.fail(event.start_mark, "front matter keys must be plain names")
         mapping.key, mapping.has_key = key, True
@@ -278,11 +309,21 @@ class _Builder:
         """A scalar's value under YAML's usual rules (`2024-01-05` is a date, `yes` true)."""
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        if tag == _STR_TAG:
+            if not event.implicit[0]:  # quoted or a block: always a string
+                return event.value
+            tag = _plain_tag(event.value)
+            if tag == _STR_TAG:
+                return event.value
+        elif tag == _STR_TAG:
             return event.value
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        return self.loader.construct_object(node, deep=True)
+        try:
+            if tag in _PLAIN_TAGS and event.tag is None:
+                return _plain_value(tag, event.value)
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as exc:  # a timestamp such as 2024-02-30
+            kind = tag.rsplit(":", 1)[-1]
+            raise self.fail(event.start_mark, f"invalid {kind} {event.value!r}: {exc}") from None
 
 
 def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError:

@@ -156,12 +156,22 @@ BASE = (
         ("provider: scmp.com\n", 6, "'provider' must be a mapping"),
         ("originalUrl: //example.com/x\n", 6, "'originalUrl' must be an absolute"),
         ("a: &x [1]\nb: *x\n", 6, "aliases are not allowed"),
+        ("related:\n  - title: R\n    publishedDateTime: 2024-02-30\n", 8, "invalid timestamp"),
+        ("heat: !!timestamp 2024-13-01\n", 6, "month must be in 1..12"),
     ],
 )
 def test_nested_problems_point_at_their_own_line(extra: str, line: int, fragment: str):
     article, problems = _one(BASE + extra + "---\n")
     assert article is None
     assert any(p.line == line and fragment in p.message for p in problems), problems
+
+
+def test_impossible_date_is_an_error_at_its_line_not_a_crash(tmp_path: Path):
+    content = _variant(tmp_path, lambda b: b.replace(b"2024-03-01T", b"2024-02-30T", 1))
+    (problem,) = load_corpus(content).problems
+    assert (problem.level, problem.line) == (Level.ERROR, 5)
+    assert "invalid timestamp '2024-02-30T" in problem.message
+    assert "day is out of range for month" in problem.message
 
 
 def test_plain_date_is_midnight_utc_with_a_warning():
