@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -263,7 +264,9 @@ class _Entries:
     def _make(self, a: Article) -> FeedEntry:
         permalink = self.site.absolute(article_url(a))
         entry = FeedEntry()
-        entry.load_extension("dc", atom=False)
+        # Registered by class: `load_extension` first tries to import a module
+        # feedgen lacks (`feedgen.ext.dc_entry`), a failed path search per entry.
+        entry.register_extension("dc", DcEntryExtension, atom=False)
         entry.guid(permalink, permalink=True)
         entry.title(a.title)
         entry.link(href=a.web_url, rel="alternate")
