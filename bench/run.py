@@ -19,6 +19,9 @@ own so its peak memory is its own:
      --serve-saves saves;
   5. Hugo on the same stories (../shared/bench/anchor.py, which installs
      Debian's hugo if missing), unless --no-hugo.
+Before each step it waits for the disk to be at rest (see `settle`): six
+minutes before the cold build and before Hugo, a minute before the others,
+so a size takes about twenty minutes however fast the tools are.
 It prints a Markdown table for the README, with our times as ratios to
 Hugo's cold build. Nothing here asserts a target, so nothing here can flake.
 """
@@ -56,24 +59,48 @@ topics: [AI, OpenAI]
 """
 
 
-def settle(site: Path, seconds: float = 300) -> None:
-    """Wait until the old sites a build deletes in the background are gone, and the disk at rest.
+def settle(quiet: bool = False) -> None:
+    """Wait for the builds' background deletions to end and the disk to be at rest.
 
     Otherwise that deletion, or the write-back of the site just written,
-    competes with whatever is measured next. And ext4 passes over inodes
-    freed in the last RECENTLY_DELETED seconds when it allocates new ones:
-    creating files just after tens of thousands were deleted costs several
-    times the processor time, which would penalise whichever tool ran next.
+    competes with whatever is measured next. And ext4 without a journal (as
+    on the benchmark machine) passes over inodes freed in the last minute,
+    or in the last six while their inode table block is not yet written
+    back, when it allocates new ones (fs/ext4/ialloc.c, `recently_deleted`):
+    creating files soon after thousands were deleted costs several times
+    the processor time. The benchmark itself deletes nothing until it ends
+    (what a step must not see is moved aside), so only the builds' own
+    deletions count; `quiet` waits out the whole window, before each of
+    the runs compared with each other: our cold build and Hugo's.
     """
-    deadline = time.monotonic() + seconds
-    while any(site.parent.glob(f".{site.name}.old-*")) and time.monotonic() < deadline:
+    deadline = time.monotonic() + 300
+    while _deleting() and time.monotonic() < deadline:
         time.sleep(0.2)
     os.sync()
-    time.sleep(RECENTLY_DELETED)
+    time.sleep(RECENTLY_DELETED_DIRTY if quiet else RECENTLY_DELETED)
 
 
-# ext4's `recently_deleted` window for inodes whose blocks were written back (35 s), and a margin.
-RECENTLY_DELETED = 40
+# ext4's `recently_deleted` windows, RECENTCY_MIN and RECENTCY_MIN + RECENTCY_DIRTY, and a margin.
+RECENTLY_DELETED = 65
+RECENTLY_DELETED_DIRTY = 370
+
+
+def _deleting() -> bool:
+    """Whether a background deletion started by a build (generator/trash.py) is still running."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"shutil.rmtree" in cmdline.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def set_aside(paths: list[Path], trash: Path) -> None:
+    """Move `paths` out of the way for good, into `trash`, deleted when the benchmark ends."""
+    trash.mkdir(exist_ok=True)
+    for path in paths:
+        os.replace(path, Path(tempfile.mkdtemp(dir=trash)) / path.name)
 
 
 def measure(argv: list[str], exit_codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
@@ -177,13 +204,13 @@ def main() -> int:
     if not args.no_hugo and not ANCHOR.is_file():
         sys.exit(f"Hugo anchor not found: {ANCHOR} (or pass --no-hugo)")
     work = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    trash = work / "trash"
     digest = [sys.executable, "-m", "generator"]
     rows = []
     try:
         for n in args.sizes:
             content, site, cache = work / f"c{n}", work / f"site{n}", work / f"cache{n}"
-            for folder in (content, site, cache):
-                shutil.rmtree(folder, ignore_errors=True)
+            set_aside([f for f in (content, site, cache) if f.exists()], trash)
             subprocess.run(
                 [sys.executable, str(args.corpus_script), str(n), str(content / "articles")],
                 check=True,
@@ -199,12 +226,12 @@ def main() -> int:
                 "--site-dir",
                 str(site),
             ]
-            settle(site)  # the corpus just written, the folders of an earlier run deleted
+            settle(quiet=True)  # the corpus just written, an earlier size's builds' deletions
             cold = measure([*build, "--no-cache"])
             # Fills the cache, then keeps that site as the spare the next build patches.
             measure([*build, "--cache-dir", str(cache)])
             measure([*build, "--cache-dir", str(cache)])
-            settle(site)
+            settle()
             # The newest month of the generated corpus (it ends on 31 December 2024).
             (content / "articles" / "2024-12-31-bench-added-story.md").write_text(
                 NEW_STORY, encoding="utf-8"
@@ -214,24 +241,20 @@ def main() -> int:
             second = content / "articles" / "2024-12-31-bench-second-story.md"
             text = NEW_STORY.replace("A story added", "Another story added")
             second.write_text(text.replace("added-story", "second-story"), encoding="utf-8")
-            for built in (site, *site.parent.glob(f".{site.name}.*")):
-                if built.is_dir():
-                    shutil.rmtree(built)
-                else:
-                    built.unlink()
-            settle(site)
+            set_aside([site, *site.parent.glob(f".{site.name}.*")], trash)
+            settle()
             fresh_tree = measure([*build, "--cache-dir", str(cache)])
             second.unlink()
-            settle(site)
+            settle()
             # Exit 1 is a finished check too: the shared corpus files some stories twice.
             check = measure(
                 [*digest, "check", "--content", str(content), "--cache-dir", str(cache)],
                 exit_codes=(0, 1),
             )
             (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
-            settle(site)
+            settle()
             served = serve_seconds(digest, content, cache, args.serve_saves)
-            settle(site)
+            settle(quiet=not args.no_hugo)
             hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
             rows.append((n, cold, rebuild, fresh_tree, check, served, hugo))
             print(
