@@ -179,6 +179,9 @@ _PLAIN_TAGS = frozenset(
 )
 
 
+_MEMO_CHARS = 64
+
+
 @functools.lru_cache(maxsize=4096)
 def _plain_tag(value: str) -> str:
     """The tag YAML's implicit rules give an untagged plain scalar: PyYAML's resolver, memoised."""
@@ -307,23 +310,25 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar's value under YAML's usual rules (`2024-01-05` is a date, `yes` true)."""
-        tag = event.tag
+        tag, text = event.tag, event.value
+        # Only short texts are memoised: a hostile file's long ones would stay in memory.
+        memo = len(text) <= _MEMO_CHARS
         if tag is None or tag == "!":
             if not event.implicit[0]:  # quoted or a block: always a string
-                return event.value
-            tag = _plain_tag(event.value)
+                return text
+            tag = (_plain_tag if memo else _plain_tag.__wrapped__)(text)
             if tag == _STR_TAG:
-                return event.value
+                return text
         elif tag == _STR_TAG:
-            return event.value
+            return text
         try:
             if tag in _PLAIN_TAGS and event.tag is None:
-                return _plain_value(tag, event.value)
+                return (_plain_value if memo else _plain_value.__wrapped__)(tag, text)
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:  # a timestamp such as 2024-02-30
             kind = tag.rsplit(":", 1)[-1]
-            raise self.fail(event.start_mark, f"invalid {kind} {event.value!r}: {exc}") from None
+            raise self.fail(event.start_mark, f"invalid {kind} {text!r}: {exc}") from None
 
 
 def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError:
