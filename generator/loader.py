@@ -172,13 +172,12 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
-# Tags an untagged plain scalar can resolve to whose values need no mark to be made: made
-# once per distinct text (keys and values such as `true` or `2024` recur in every file).
+# Tags whose values need no mark to be made, so are made once per distinct text (keys and
+# values such as `true` or `2024` recur in every file); the others go through a node.
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("bool", "int", "float", "null", "timestamp")
 )
-
-
+# Only texts this short are memoised: a hostile file's long ones would stay in memory.
 _MEMO_CHARS = 64
 
 
@@ -190,7 +189,7 @@ def _plain_tag(value: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _plain_value(tag: str, value: str) -> Any:
-    """A plain scalar's value for one of `_PLAIN_TAGS`; all of them immutable, so shareable.
+    """A scalar's value for one of `_PLAIN_TAGS`; all of them immutable, so shareable.
 
     Made by the tag's constructor function itself: `construct_object` would
     remember every node it was given for as long as the loader lives.
@@ -311,7 +310,6 @@ class _Builder:
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar's value under YAML's usual rules (`2024-01-05` is a date, `yes` true)."""
         tag, text = event.tag, event.value
-        # Only short texts are memoised: a hostile file's long ones would stay in memory.
         memo = len(text) <= _MEMO_CHARS
         if tag is None or tag == "!":
             if not event.implicit[0]:  # quoted or a block: always a string
@@ -322,9 +320,9 @@ class _Builder:
         elif tag == _STR_TAG:
             return text
         try:
-            if tag in _PLAIN_TAGS and event.tag is None:
+            if tag in _PLAIN_TAGS:
                 return (_plain_value if memo else _plain_value.__wrapped__)(tag, text)
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError) as exc:  # a timestamp such as 2024-02-30
             kind = tag.rsplit(":", 1)[-1]
