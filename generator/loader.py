@@ -327,6 +327,9 @@ class _Builder:
         except (ValueError, OverflowError) as exc:  # a timestamp such as 2024-02-30
             kind = tag.rsplit(":", 1)[-1]
             raise self.fail(event.start_mark, f"invalid {kind} {text!r}: {exc}") from None
+        except (KeyError, AttributeError):  # PyYAML's way to refuse `!!bool maybe`, `!!timestamp x`
+            kind = tag.rsplit(":", 1)[-1]
+            raise self.fail(event.start_mark, f"invalid {kind} {text!r}") from None
 
 
 def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError:

@@ -158,6 +158,8 @@ BASE = (
         ("a: &x [1]\nb: *x\n", 6, "aliases are not allowed"),
         ("related:\n  - title: R\n    publishedDateTime: 2024-02-30\n", 8, "invalid timestamp"),
         ("heat: !!timestamp 2024-13-01\n", 6, "month must be in 1..12"),
+        ("heat: !!bool maybe\n", 6, "invalid bool 'maybe'"),
+        ("heat: !!timestamp soon\n", 6, "invalid timestamp 'soon'"),
     ],
 )
 def test_nested_problems_point_at_their_own_line(extra: str, line: int, fragment: str):
