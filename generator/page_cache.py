@@ -80,11 +80,23 @@ class PageStore:
                             os.unlink(entry.path)
 
 
+# A file created here, or an error: never an existing file opened.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
 def write_page(dest: str, data: bytes) -> None:
-    """Write a page as a new file, so a stored page linked at `dest` is never overwritten."""
-    with contextlib.suppress(FileNotFoundError):
+    """Write a page as a new file, so a stored page linked at `dest` is never overwritten.
+
+    Created exclusively, and removed first only when that fails: most pages
+    go into an empty folder, where asking to remove them first was a wasted
+    system call each.
+    """
+    try:
+        fd = os.open(dest, _NEW_FILE, 0o666)
+    except FileExistsError:
         os.unlink(dest)
-    with open(dest, "wb") as fh:
+        fd = os.open(dest, _NEW_FILE, 0o666)
+    with open(fd, "wb", closefd=True) as fh:
         fh.write(data)
 
 

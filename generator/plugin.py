@@ -121,11 +121,32 @@ class Shell:
         parts[1::2] = [values[name] for name in parts[1::2]]
         return "".join(parts)
 
+    def encode(self, values: dict[str, str]) -> bytes:
+        """`fill`, as the page file's bytes.
+
+        Joined as bytes from parts encoded one by one, the chrome's once for
+        all pages: a page with one character beyond Latin-1 in its content
+        would otherwise be widened whole to two or four bytes a character,
+        then narrowed again to UTF-8.
+        """
+        parts = list(self._encoded)
+        parts[1::2] = [_encode(values[name]) for name in self.parts[1::2]]
+        return b"".join(parts)
+
+    @functools.cached_property
+    def _encoded(self) -> tuple[bytes, ...]:
+        return tuple(map(_encode, self.parts))
+
     def key(self, base: bytes) -> bytes:
         """`base` extended by this shell: the chrome of every page of its shape."""
         h = hashlib.blake2b(base, digest_size=16)
         h.update("\x00".join(self.parts).encode("utf-8", errors="surrogatepass"))
         return h.digest()
+
+
+def _encode(text: str) -> bytes:
+    """Text as a page's bytes; a lone surrogate (no UTF-8 for it) becomes a character reference."""
+    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 class _WalkWithoutArticles:
@@ -914,8 +935,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return key
 
     def _html(self, page: GeneratedPage) -> bytes:
-        html = self.shells[shape(page)].fill(self._values(page))
-        return html.encode("utf-8", errors="xmlcharrefreplace")
+        return self.shells[shape(page)].encode(self._values(page))
 
     def _values(self, page: GeneratedPage) -> dict[str, str]:
         assert self.env is not None and self.feed_site is not None
