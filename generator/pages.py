@@ -28,6 +28,8 @@ ARTICLE_URL = "news/{year:04d}/{month:02d}/{day:02d}/{slug}/"
 ARCHIVE_URL = "archive/"
 MONTH_URL = "archive/{year:04d}/{month:02d}/"
 ARTICLE_TEMPLATE = "digest/article.html"
+# The archive's month pages: between them, every shown story's card once.
+MONTH_TEMPLATE = "digest/month.html"
 
 MONTHS = [
     "January",
@@ -444,7 +446,7 @@ def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
         yield GeneratedPage(
             month_url(year, month),
             f"{MONTHS[month - 1]} {year}",
-            "digest/month.html",
+            MONTH_TEMPLATE,
             (newer, older, stories(shown)),
             partial(_month_context, cards, shown, newer, older),
         )

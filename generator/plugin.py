@@ -69,7 +69,15 @@ from generator.feeds import (
 )
 from generator.index import Digest, build_index
 from generator.page_cache import PageStore, replace_with, write_page
-from generator.pages import BuiltPages, Card, GeneratedPage, PageSettings, build_pages, topic_url
+from generator.pages import (
+    MONTH_TEMPLATE,
+    BuiltPages,
+    Card,
+    GeneratedPage,
+    PageSettings,
+    build_pages,
+    topic_url,
+)
 from generator.pages import stories as stories_of
 from generator.progress import progress
 from generator.search import FOLDER, SearchJob, shards
@@ -1003,28 +1011,40 @@ def _render_all(
 ) -> dict[str, str]:
     """Write `pages`, split over `workers` forked processes that share the plugin's state.
 
-    Gives the pages' output-cache keys by their files' paths in the site.
+    Gives the pages' output-cache keys by their files' paths in the site, in
+    the order of `pages`.
     """
     _make_folders(site_dir, (page.url for page in pages))
-    chunks = [(start, min(start + _CHUNK, len(pages))) for start in range(0, len(pages), _CHUNK)]
-    keys: list[str] = []
+    keys: dict[str, str] = {}
     with progress(len(pages), "pages", "Writing pages") as bar:
-        if workers <= 1 or len(chunks) < 2:
-            for start, end in chunks:
-                keys.extend(plugin.write(page, site_dir, store) for page in pages[start:end])
-                bar.update(end - start)
-        else:
-            global _FORKED
-            _FORKED = (plugin, pages, site_dir, store)
-            try:
-                with multiprocessing.get_context("fork").Pool(workers) as pool:
-                    # In order, so that keys line up with pages; the bar moves as chunks end.
-                    for written in pool.imap(_write_chunk, chunks):
-                        keys.extend(written)
-                        bar.update(len(written))
-            finally:
-                _FORKED = None
-    return dict(zip(map(_page_file, pages), keys, strict=True))
+        if workers <= 1 or len(pages) <= _CHUNK:
+            for start in range(0, len(pages), _CHUNK):
+                for page in pages[start : start + _CHUNK]:
+                    keys[_page_file(page)] = plugin.write(page, site_dir, store)
+                bar.update(min(_CHUNK, len(pages) - start))
+            return keys
+        # The month pages first, here: between them they show every story's card, so
+        # every card is rendered once, before forking, instead of by each worker, since
+        # nearly every worker's pages show nearly every story.
+        first = [page for page in pages if page.template == MONTH_TEMPLATE]
+        for page in first:
+            keys[_page_file(page)] = plugin.write(page, site_dir, store)
+        bar.update(len(first))
+        rest = [page for page in pages if page.template != MONTH_TEMPLATE]
+        chunks = [(start, min(start + _CHUNK, len(rest))) for start in range(0, len(rest), _CHUNK)]
+        global _FORKED
+        _FORKED = (plugin, rest, site_dir, store)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                # In order, so that keys line up with pages; the bar moves as chunks end.
+                for (start, end), written in zip(
+                    chunks, pool.imap(_write_chunk, chunks), strict=True
+                ):
+                    keys.update(zip(map(_page_file, rest[start:end]), written, strict=True))
+                    bar.update(len(written))
+        finally:
+            _FORKED = None
+    return {path: keys[path] for path in map(_page_file, pages)}
 
 
 def _page_file(page: GeneratedPage) -> str:
