@@ -674,11 +674,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             assert search is not None and tree is not None
             folders = {f"{FOLDER}/{name}": key for name, key in search.keys.items()}
             try:
+                yielding = search.indexing
                 if spare is None:
-                    keys = self._write_all(rest, str(tree), store)
+                    keys = self._write_all(rest, str(tree), store, yielding)
                 else:
                     new = Manifest(written, folders)
-                    keys = self._patch(spare, rest, new, config.site_dir, store)
+                    keys = self._patch(spare, rest, new, config.site_dir, store, yielding)
             except BaseException:
                 search.cancel()
                 raise
@@ -704,11 +705,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._restore_epoch()
 
     def _write_all(
-        self, pages: Sequence[GeneratedPage], site_dir: str, store: PageStore | None
+        self,
+        pages: Sequence[GeneratedPage],
+        site_dir: str,
+        store: PageStore | None,
+        yielding: bool = False,
     ) -> dict[str, str]:
-        """Write `pages` into an empty site folder, over the machine's cores; gives their keys."""
+        """Write `pages` into an empty site folder, over the machine's cores; gives their keys.
+
+        `yielding`: the search index is being made meanwhile, and the pages
+        give way to it (see `_render_all`).
+        """
         workers = 1 if self._live else max(1, min(os.cpu_count() or 1, 8))
-        return _render_all(self, pages, site_dir, workers, store)
+        return _render_all(self, pages, site_dir, workers, store, yielding)
 
     def _patch(
         self,
@@ -717,12 +726,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         new: Manifest,
         site_dir: str,
         store: PageStore,
+        yielding: bool = False,
     ) -> dict[str, str]:
         """Make the spare tree this build's site: write only what differs from what it holds.
 
         `new` holds the files MkDocs wrote into `site_dir` (by their hashes),
         which the tree gets linked in where it lacks them, and the search
-        bundles, which the search job puts in. Gives the pages' keys.
+        bundles, which the search job puts in. Gives the pages' keys;
+        `yielding` as for `_write_all`.
         """
         keys = {_page_file(page): self._page_key(page) for page in pages}
         tree, old = spare.tree, spare.manifest
@@ -734,7 +745,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         changed = [
             page for page in pages if old.files.get(_page_file(page)) != keys[_page_file(page)]
         ]
-        self._write_all(changed, str(tree), store)
+        self._write_all(changed, str(tree), store, yielding)
         return keys
 
     def on_build_error(self, error: Exception) -> None:
@@ -1008,11 +1019,17 @@ def _render_all(
     site_dir: str,
     workers: int,
     store: PageStore | None,
+    yielding: bool = False,
 ) -> dict[str, str]:
     """Write `pages`, split over `workers` forked processes that share the plugin's state.
 
     Gives the pages' output-cache keys by their files' paths in the site, in
     the order of `pages`.
+    `yielding`: the workers run at a lower priority, because the search
+    index is being made at the same time and the last part of Pagefind's
+    work runs on one core; competing for the cores, it finished a second
+    or more after the pages, with the other core idle, where given way to
+    it finishes while the pages are still being written.
     """
     _make_folders(site_dir, (page.url for page in pages))
     keys: dict[str, str] = {}
@@ -1034,8 +1051,9 @@ def _render_all(
         chunks = [(start, min(start + _CHUNK, len(rest))) for start in range(0, len(rest), _CHUNK)]
         global _FORKED
         _FORKED = (plugin, rest, site_dir, store)
+        nice = (os.nice, (_YIELDING_NICENESS,)) if yielding else (None, ())
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, *nice) as pool:
                 # In order, so that keys line up with pages; the bar moves as chunks end.
                 for (start, end), written in zip(
                     chunks, pool.imap(_write_chunk, chunks), strict=True
@@ -1079,6 +1097,9 @@ def _make_folders(root: str, urls: Iterable[str]) -> None:
 # Pages per task handed to a worker: small enough for a smooth progress bar and an even
 # split between workers, large enough that task overhead does not show.
 _CHUNK = 250
+# How far page workers lower their priority while the search index is being made:
+# enough that Pagefind's threads get nearly all of a core they share with one.
+_YIELDING_NICENESS = 10
 # Set just before forking so the workers inherit it instead of pickling the plugin.
 _FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], str, PageStore | None] | None = None
 

@@ -148,6 +148,11 @@ class SearchJob:
             )
         return cls(target, bundles, keys, work, store, process)
 
+    @property
+    def indexing(self) -> bool:
+        """Whether Pagefind is still at work on the shards this job started."""
+        return self.process is not None and self.process.poll() is None
+
     def finish(self, prune: bool = True, present: Mapping[str, str] | None = None) -> None:
         """Wait for the indexing, keep its bundles in the cache, and put every shard in the site.
 
