@@ -17,7 +17,7 @@ import os
 import pickle
 import time
 from collections.abc import Iterable, Set
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from generator.validate import check_corpus, validate_article
 PARALLEL_MIN_FILES = 500
 # Files sent to a worker at a time: large enough that the hand-over is cheap,
 # small enough that the workers finish together.
-BATCH_FILES = 250
+BATCH_FILES = 100
 
 # A file to parse: (display path, file name, bytes).
 _Job = tuple[str, str, bytes]
@@ -186,9 +186,15 @@ def load_corpus(
             if pool is not None and len(todo) >= BATCH_FILES:
                 batches.append(pool.submit(_parse_pickled, todo, registry))
                 todo = []
-        # The last files, too few for a batch, are parsed here while the workers finish.
-        rest = _parse(todo, registry)
-        parsed = [r for batch in batches for r in pickle.loads(batch.result())] + rest
+        if pool is None:
+            parsed = _parse(todo, registry)
+        else:
+            if todo:
+                batches.append(pool.submit(_parse_pickled, todo, registry))
+            # Each batch's results taken in as it comes back, while the workers parse the
+            # rest: taken in after the last batch, they kept one core idle at the end.
+            back = {batch: pickle.loads(batch.result()) for batch in as_completed(batches)}
+            parsed = [result for batch in batches for result in back[batch]]
         for (i, path, digest, trusted), result in zip(misses, parsed, strict=True):
             results[i] = result
             cache.put(path, digest, trusted, result)
