@@ -7,6 +7,7 @@ in exactly one place, and two names that would share one are an error.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +28,12 @@ class Topic:
     description: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)
 def topic_slug(name: str) -> str:
-    """Lower-case ASCII words joined by `-`; non-Latin names are transliterated."""
+    """Lower-case ASCII words joined by `-`; non-Latin names are transliterated.
+
+    Memoised: a few hundred topic names are each given by thousands of stories.
+    """
     return slugify(name, max_length=80, word_boundary=True)
 
 
