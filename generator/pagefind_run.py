@@ -12,7 +12,6 @@ import os
 import pickle
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # A shard's documents ({path: HTML bytes}), pickled by the build for this process.
@@ -20,17 +19,17 @@ DOCUMENTS = "documents.pickle"
 
 
 def _write_sources(documents: dict[str, bytes], source: Path) -> None:
+    """Each document as a file, one after another.
+
+    Written by eight threads they took as long and three times the processor
+    time (5,000 documents: 0.6 s of it against 0.2 s): the files are small,
+    the threads mostly waited on each other.
+    """
     for folder in sorted({os.path.dirname(os.path.join(source, p)) for p in documents}):
         os.makedirs(folder, exist_ok=True)
-
-    def write(item: tuple[str, bytes]) -> None:
-        with open(os.path.join(source, item[0]), "wb") as fh:
-            fh.write(item[1])
-
-    # Tens of thousands of small files: writes release the GIL, so threads overlap them.
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        for _ in pool.map(write, documents.items(), chunksize=200):
-            pass
+    for path, data in documents.items():
+        with open(os.path.join(source, path), "wb") as fh:
+            fh.write(data)
 
 
 def index_shards(work: Path, names: list[str]) -> int:
