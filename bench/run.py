@@ -8,19 +8,21 @@ For each size it writes a corpus with bench/make_corpus.py (a copy of the
 shared generator the peers' figures in the issues were measured on: skewed
 topics, related coverage, ~3% drafts), then runs, each as a process of its
 own so its peak memory is its own:
-  1. a cold `digest build` (no cache, fresh output folder);
-  2. a rebuild after adding one story, with the cache warm: after two
+  1. Hugo on the same stories (../shared/bench/anchor.py, which installs
+     Debian's hugo if missing), unless --no-hugo;
+  2. a cold `digest build` (no cache, fresh output folder), right after
+     Hugo's: the machine's speed drifts over minutes, and the ratio of
+     these two is the one the targets are about;
+  3. a rebuild after adding one story, with the cache warm: after two
      builds, so the earlier site is kept to patch (as for a curator who
      builds again), then after adding another with no site built yet (a
      fresh checkout with the cache restored, as in CI);
-  3. `digest check` with the cache warm;
-  4. `digest serve` with the cache warm: the time from saving a story file
+  4. `digest check` with the cache warm;
+  5. `digest serve` with the cache warm: the time from saving a story file
      (added, then edited) to the served home page showing it, over
-     --serve-saves saves;
-  5. Hugo on the same stories (../shared/bench/anchor.py, which installs
-     Debian's hugo if missing), unless --no-hugo.
+     --serve-saves saves.
 Before each step it waits for the disk to be at rest (see `settle`): six
-minutes before the cold build and before Hugo, a minute before the others,
+minutes before Hugo and before the cold build, a minute before the others,
 so a size takes about twenty minutes however fast the tools are.
 It prints a Markdown table for the README, with our times as ratios to
 Hugo's cold build. Nothing here asserts a target, so nothing here can flake.
@@ -227,6 +229,12 @@ def main() -> int:
                 str(site),
             ]
             settle(quiet=True)  # the corpus just written, an earlier size's builds' deletions
+            # Hugo just before our cold build, both on a disk at rest: the machine's speed
+            # drifts (up to 1.7x within minutes on the benchmark machine), so the two
+            # builds a ratio compares are measured next to each other.
+            hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
+            if hugo is not None:
+                settle(quiet=True)  # Hugo's deletions (its output and temporary site)
             cold = measure([*build, "--no-cache"])
             # Fills the cache, then keeps that site as the spare the next build patches.
             measure([*build, "--cache-dir", str(cache)])
@@ -254,8 +262,6 @@ def main() -> int:
             (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
             settle()
             served = serve_seconds(digest, content, cache, args.serve_saves)
-            settle(quiet=not args.no_hugo)
-            hugo = None if args.no_hugo else hugo_seconds(content, args.hugo_runs)
             rows.append((n, cold, rebuild, fresh_tree, check, served, hugo))
             print(
                 f"{n}: cold {cold[0]:.1f} s / {cold[1]:.0f} MiB, rebuild {rebuild[0]:.1f} s "
