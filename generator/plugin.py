@@ -1025,11 +1025,11 @@ def _render_all(
 
     Gives the pages' output-cache keys by their files' paths in the site, in
     the order of `pages`.
-    `yielding`: the workers run at a lower priority, because the search
-    index is being made at the same time and the last part of Pagefind's
-    work runs on one core; competing for the cores, it finished a second
-    or more after the pages, with the other core idle, where given way to
-    it finishes while the pages are still being written.
+    `yielding`: the search index is being made at the same time, so the
+    workers run at a lower priority. The last part of Pagefind's work runs
+    on one core: competing with the workers, it finished a second or more
+    after the pages, with the other core idle; given way to, it finishes
+    while pages are still being written.
     """
     _make_folders(site_dir, (page.url for page in pages))
     keys: dict[str, str] = {}
