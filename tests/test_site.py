@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import jinja2.loaders
 import mkdocs.commands.build as mkdocs_build
 import mkdocs.structure.files as mkdocs_files
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs.config import load_config
 
 from conftest import FIXTURES, REPO, Site, build, copy_fixture, resolve
 from generator.corpus import load_corpus
@@ -351,6 +355,29 @@ def test_files_beside_the_articles_are_copied_and_the_articles_are_not(tmp_path:
     assert not (site.root / "articles").exists() and not (site.root / "topics.yml").exists()
     # MkDocs lists files its own way again after the build (another project may build next).
     assert mkdocs_build.get_files is mkdocs_files.get_files
+
+
+def test_the_site_has_every_theme_file_mkdocs_lists(tmp_path: Path):
+    # The build walks the theme without its hidden folders (material's 14,000 icons);
+    # MkDocs' own listing, walking everything, must find nothing more to copy.
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    for name in ["extra/shown.css", "extra/deep/shown.js", "extra/.hidden/no.css", ".hidden/no.js"]:
+        (theme / name).parent.mkdir(parents=True, exist_ok=True)
+        (theme / name).write_text(name, "utf-8")
+    code, site = build(tmp_path, FIXTURES / "valid", theme=theme)
+    assert code == 0
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    listed = mkdocs_files.Files([])
+    listed.add_files_from_theme(config.theme.get_env(), config)
+    names = {file.src_uri for file in listed}
+    assert {"extra/shown.css", "extra/deep/shown.js"} <= names
+    assert any(name.startswith("assets/javascripts/bundle.") for name in names)  # material's
+    for file in listed:
+        assert (site.root / file.dest_uri).read_bytes() == Path(file.abs_src_path).read_bytes()
+    assert not (site.root / "extra" / ".hidden").exists() and not (site.root / ".hidden").exists()
+    # Walking and listing are MkDocs' and Jinja's own again after the build.
+    assert jinja2.loaders.os is os and mkdocs_files.os is os
 
 
 def test_mkdocs_build_gives_the_same_pages_as_digest_build(tmp_path: Path):
