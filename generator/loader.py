@@ -151,9 +151,16 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
     composer crashes the process outright), and its pure-Python constructor
     would double the cost of every file.
     """
-    loader = _Loader(source)
     try:
-        return _Builder(loader, first_line, path).document()
+        try:
+            return _build(_Loader, source, first_line, path)
+        except yaml.MarkedYAMLError as exc:
+            if _LIBYAML_DEPTH not in str(exc.problem):
+                raise
+            # libyaml (0.2.6 on) has a nesting limit of its own, which its scanner can reach
+            # before ours while it looks ahead for a key. PyYAML's own parser has none, so
+            # ours applies, at the line where the file passes it.
+            return _build(yaml.SafeLoader, source, first_line, path)
     except yaml.MarkedYAMLError as exc:
         # An unterminated quote is found at the end of the stream; the fix is where it began.
         use_context = isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark
@@ -167,10 +174,20 @@ def parse_yaml(source: str, first_line: int, path: str) -> tuple[Any, dict[KeyPa
         raise InvalidContent(
             ContentError(path, first_line, Level.ERROR, f"invalid YAML: {exc}")
         ) from None
+
+
+def _build(
+    kind: type[yaml.SafeLoader], source: str, first_line: int, path: str
+) -> tuple[Any, dict[KeyPath, int]]:
+    loader = kind(source)
+    try:
+        return _Builder(loader, first_line, path).document()
     finally:
         loader.dispose()
 
 
+# How libyaml words the error at its own nesting limit (1,000 levels).
+_LIBYAML_DEPTH = "exceeded maximum nesting depth"
 _STR_TAG = "tag:yaml.org,2002:str"
 # Tags whose values need no mark to be made, so are made once per distinct text (keys and
 # values such as `true` or `2024` recur in every file); the others go through a node.
