@@ -8,7 +8,7 @@ For each size it writes a corpus with bench/make_corpus.py (a copy of the
 shared generator the peers' figures in the issues were measured on: skewed
 topics, related coverage, ~3% drafts), then runs, each as a process of its
 own so its peak memory is its own:
-  1. Hugo on the same stories (../shared/bench/anchor.py, which installs
+  1. Hugo on the same stories (bench/hugo/anchor.py, which installs
      Debian's hugo if missing), unless --no-hugo;
   2. a cold `digest build` (no cache, fresh output folder), right after
      Hugo's: the machine's speed drifts over minutes, and the ratio of
@@ -46,11 +46,10 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-# The repository's copy of the team's corpus generator (../shared/corpus/make_corpus.py),
-# which the peers' figures in the issues were measured on.
+# The repository's copies of the team's corpus generator, which the peers' figures in the
+# issues were measured on, and of its Hugo baseline (bench/hugo/, byte for byte).
 DEFAULT_CORPUS_SCRIPT = REPO / "bench" / "make_corpus.py"
-ANCHOR = SHARED / "bench" / "anchor.py"
+ANCHOR = REPO / "bench" / "hugo" / "anchor.py"
 
 NEW_STORY = """---
 title: "A story added to a built site"

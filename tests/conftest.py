@@ -1,90 +1,46 @@
-"""Shared helpers: build real sites from fixture corpora into temporary folders and parse them."""
+"""Fixtures: sites built once per module or session, and the browser that reads them.
+
+Helpers live in `support.py`. A test that uses the `browser` fixture (directly or through
+`open_reader`) is marked `browser`, so `pytest -m "not browser"` runs the core's tests with
+no Chromium, Java or Playwright at hand.
+"""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import os
-import re
-import shutil
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from typing import TYPE_CHECKING
 
 import pytest
-import yaml
-from bs4 import BeautifulSoup, Tag
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from generator.cli import main as digest
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    LONG_TITLE_STORY,
+    READER_NOW,
+    SUB_PATH,
+    QuietHandler,
+    Reader,
+    Served,
+    Site,
+    build,
+    copy_fixture,
+    offline,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@dataclass
-class Site:
-    root: Path
-    command: str
-
-    def page(self, url: str) -> BeautifulSoup:
-        """The parsed HTML of the page at a site URL like `topics/ai/`."""
-        path = self.root / url / "index.html"
-        assert path.is_file(), f"no page at /{url} ({path}); reproduce: {self.command}"
-        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-
-    def pages(self) -> list[Path]:
-        return sorted(self.root.rglob("*.html"))
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
 
 
-def resolve(page_url: str, href: str) -> str:
-    """The site URL a relative link on the page at `page_url` points to (`topics/ai/`)."""
-    return urljoin("/" + page_url, href).lstrip("/")
-
-
-def write_config(
-    folder: Path, content: Path, theme: Path = REPO / "theme", **plugin: object
-) -> Path:
-    """A mkdocs.yml like the repo's, pointing at `content`, with plugin options changed."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(content)
-    config["theme"]["custom_dir"] = str(theme)
-    (at,) = [i for i, p in enumerate(config["plugins"]) if isinstance(p, dict) and "digest" in p]
-    config["plugins"][at] = {"digest": {**config["plugins"][at]["digest"], **plugin}}
-    path = folder / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def build(
-    tmp: Path,
-    content: Path,
-    *args: str,
-    site_url: str | None = None,
-    theme: Path = REPO / "theme",
-    **plugin: object,
-) -> tuple[int, Site]:
-    """Run `digest build` on `content` into `tmp/site`; returns (exit code, site)."""
-    config = write_config(tmp, content, theme, **plugin)
-    if site_url is not None:
-        data = yaml.safe_load(config.read_text(encoding="utf-8"))
-        data["site_url"] = site_url
-        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    site = tmp / "site"
-    argv = ["build", "-f", str(config), "--site-dir", str(site), *args]
-    code = digest(argv)
-    return code, Site(site, "digest " + " ".join(argv))
-
-
-def copy_fixture(name: str, tmp: Path) -> Path:
-    """A writable copy of a fixture corpus, for tests that change files."""
-    target = tmp / name
-    shutil.copytree(FIXTURES / name, target)
-    return target
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")
@@ -93,62 +49,6 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     code, site = build(tmp_path_factory.mktemp("valid"), FIXTURES / "valid", per_page=3)
     assert code == 0, f"build failed; reproduce: {site.command}"
     return site
-
-
-# Reading the built site in a real browser: Debian's Chromium driven by Playwright. A missing
-# browser fails these tests (it never skips them): `bash .ci/run` installs it.
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-# Where the screenshot tests write; the README shows the committed set in docs/screenshots/.
-SCREENSHOTS_ENV = "DIGEST_SCREENSHOTS"
-# Readers' clock in the browser tests, so "Today"/"Yesterday" and screenshots never drift:
-# the evening of the fixture's newest day.
-READER_NOW = dt.datetime(2024, 3, 1, 18, 0, tzinfo=dt.UTC)
-# Served under a sub-path, as on GitHub Pages, so relative links and search's base are tested.
-SUB_PATH = "news-digest/"
-# Stands in for every image from outside (source logos), so no test depends on the network.
-PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGOwD9wKAAIYAUbjA7okAAAAAElFTkSuQmCC"
-)
-# One page of each type, as readers reach them (site URLs in the served fixture site).
-PAGE_TYPES = {
-    "home": "",
-    "topics": "topics/",
-    "topic": "topics/ai/",
-    "article": "news/2024/03/01/alpha-first-story/",
-    "archive": "archive/",
-    "month": "archive/2024/03/",
-}
-LONG_TITLE_STORY = """---
-title: "Zulu: a regulator's Supercalifragilisticexpialidociousnessofartificialintelligencemodels
-  report and a very long headline that has to wrap on a phone rather than run off the screen"
-excerpt: "A story from a second source, with a long headline."
-publishedDateTime: 2024-03-01T16:00:00Z
-webUrl: "https://zulutimes.example.org/long-headline"
-topics: [Microsoft AI]
-provider:
-  name: Zulu Times
-  domain: zulutimes.example.org
-  images:
-    - url: "https://zulutimes.example.org/logo.png"
-      width: 50
-      height: 50
----
-"""
-
-
-@dataclass
-class Served:
-    """A built site served over HTTP at `url` (a sub-path of a local server)."""
-
-    site: Site
-    url: str
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        """Requests are not news: keep pytest's output for failures."""
 
 
 @pytest.fixture(scope="session")
@@ -161,7 +61,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     story.write_text(LONG_TITLE_STORY, encoding="utf-8")
     (root / "www").mkdir()
     (root / "www" / SUB_PATH.strip("/")).symlink_to(root / "site", target_is_directory=True)
-    handler = partial(_QuietHandler, directory=str(root / "www"))
+    handler = partial(QuietHandler, directory=str(root / "www"))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}"
         code, site = build(root, content, site_url=url, per_page=3)
@@ -177,51 +77,12 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def browser() -> Iterator[Browser]:
     """One Chromium for the whole run (it takes a second to start); tests get fresh contexts."""
     assert Path(CHROMIUM).is_file(), f"no browser at {CHROMIUM}: run `bash .ci/run` to install it"
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def _offline(route: Route) -> None:
-    """Answer a request for anything outside the served site locally: a pixel for images,
-    an empty stylesheet (web fonts), a stub page for links followed; nothing for the rest."""
-    kind = route.request.resource_type
-    if kind == "image":
-        route.fulfill(status=200, content_type="image/png", body=PIXEL)
-    elif kind == "stylesheet":
-        route.fulfill(status=200, content_type="text/css", body="")
-    elif kind == "document":
-        body = "<!doctype html><html lang=en><title>Elsewhere</title><h1>Elsewhere</h1></html>"
-        route.fulfill(status=200, content_type="text/html", body=body)
-    else:
-        route.fulfill(status=204)
-
-
-@dataclass
-class Reader:
-    """One browser window on the served site that notes every error a reader's browser shows."""
-
-    page: Page
-    base: str
-    problems: list[str] = field(default_factory=list)
-
-    def open(self, url: str) -> Page:
-        """Go to a site URL like `topics/ai/`; returns once it has loaded and its scripts ran."""
-        response = self.page.goto(self.base + url)
-        assert response is not None and response.ok, f"{self.base + url}: {response}"
-        return self.page
-
-    def watch(self) -> None:
-        """Note what a reader's browser would report: console errors (failed loads included),
-        uncaught script errors, and any file the site links to but lacks."""
-        page = self.page
-        page.on("console", lambda m: m.type == "error" and self.note(f"console: {m.text}"))
-        page.on("pageerror", lambda e: self.note(f"script error: {e}"))
-        page.on("response", lambda r: r.status >= 400 and self.note(f"{r.status} {r.url}"))
-
-    def note(self, problem: str) -> None:
-        self.problems.append(f"{self.page.url}: {problem}")
 
 
 @pytest.fixture
@@ -240,7 +101,7 @@ def open_reader(browser: Browser, served_site: Served) -> Iterator[Callable[...,
         defaults = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"}
         context = browser.new_context(**{**defaults, "timezone_id": "UTC", **options})
         contexts.append(context)
-        context.route(lambda url: not url.startswith(origin), _offline)
+        context.route(lambda url: not url.startswith(origin), offline)
         context.clock.set_fixed_time(now)
         reader = Reader(context.new_page(), served_site.url)
         reader.watch()
@@ -252,89 +113,3 @@ def open_reader(browser: Browser, served_site: Served) -> Iterator[Callable[...,
         context.close()
     problems = [p for r in readers for p in r.problems]
     assert not problems, "errors in the browser:\n" + "\n".join(problems)
-
-
-def screenshot_dir() -> Path:
-    """`docs/screenshots/` (what the README shows) unless $DIGEST_SCREENSHOTS names another."""
-    folder = Path(os.environ.get(SCREENSHOTS_ENV) or REPO / "docs" / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-# "Live markup": anything in a built page or feed that a browser or feed reader would run or
-# load from what a story's file says. The theme's own scripts and style are allowed by name.
-
-# mkdocs-material's inline scripts in base.html (its `__md_scope` line varies by page depth).
-MATERIAL_SCRIPTS = (
-    re.compile(
-        r'__md_scope=new URL\("[./]*(?:/news-digest/|/repo/)?",location\),__md_hash=e=>\[\.\.\.e\]'
-        r"\.reduce\(\(\(e,_\)=>\(e<<5\)-e\+_\.charCodeAt\(0\)\),0\),__md_get=\(e,_=localStorage,"
-        r't=__md_scope\)=>JSON\.parse\(_\.getItem\(t\.pathname\+"\."\+e\)\),__md_set=\(e,_,'
-        r't=localStorage,a=__md_scope\)=>\{try\{t\.setItem\(a\.pathname\+"\."\+e,JSON\.stringify'
-        r"\(_\)\)\}catch\(e\)\{\}\}"
-    ),
-    re.compile(r'var palette=__md_get\("__palette"\);if\(palette&&palette\.color\)\{.*\}', re.S),
-    re.compile(
-        re.escape(
-            "var target=document.getElementById(location.hash.slice(1));target&&target.name&&"
-            '(target.checked=target.name.startsWith("__tabbed_"))'
-        )
-    ),
-)
-# Its one inline style: the theme's fonts.
-MATERIAL_STYLE = ':root{--md-text-font:"Roboto";--md-code-font:"Roboto Mono"}'
-# The digest's own inline script: the search box's set-up in theme/digest/page.html.
-DIGEST_SCRIPT = re.search(
-    r"<script>(.*?)</script>", (REPO / "theme" / "digest" / "page.html").read_text("utf-8"), re.S
-)[1]
-# Scripts may be loaded from these site folders only: material's bundle and ours, Pagefind's.
-SCRIPT_FOLDERS = ("assets/javascripts/", "search/")
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset"}
-BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
-CONTENT_TAGS = {"iframe", "object", "embed", "frame", "frameset", "applet", "base", "form"}
-
-
-def _scheme(value: str) -> str:
-    """A URL as a browser reads its scheme: case, white space and control characters dropped."""
-    return re.sub(r"[\x00-\x20]", "", value).lower()
-
-
-def live_markup(html: str, page: bool = True) -> list[str]:
-    """What in `html` could run or load active content: [] when it is inert.
-
-    `page`: a whole built page, where the theme's known scripts, style and form are
-    allowed; otherwise a fragment (a feed's HTML), where none are.
-    """
-    soup = BeautifulSoup(html, "lxml")
-    found = []
-    for el in soup.find_all(True):
-        handlers = [a for a in el.attrs if a.lower().startswith("on")]
-        if handlers:
-            found.append(f"<{el.name} {' '.join(handlers)}>")
-        for name in URL_ATTRIBUTES & set(el.attrs):
-            value = el[name]
-            if any(_scheme(v).startswith(BAD_SCHEMES) for v in str(value).split(",")):
-                found.append(f"<{el.name} {name}={value!r}>")
-        if el.name == "meta" and el.get("http-equiv", "").lower() == "refresh":
-            found.append(f"<meta http-equiv=refresh content={el.get('content')!r}>")
-        in_content = not page or el.find_parent(class_="md-content") is not None
-        if el.name in CONTENT_TAGS and in_content:
-            found.append(f"<{el.name}> from content")
-        if el.name == "style" and (in_content or el.get_text() != MATERIAL_STYLE):
-            found.append(f"<style>{el.get_text()[:80]}</style>")
-        if el.name == "script" and not (page and _known_script(el)):
-            found.append(f"<script src={el.get('src')!r}>{el.get_text()[:80]}</script>")
-    return found
-
-
-def _known_script(el: Tag) -> bool:
-    src = el.get("src")
-    if src is not None:
-        path = urlsplit(src).path.lstrip("./")
-        return not urlsplit(src).netloc and any(
-            re.match(rf"(?:[\w-]+/)*{re.escape(f)}", path) for f in SCRIPT_FOLDERS
-        )
-    if el.get("type") == "application/json" and el.get("id") == "__config":
-        return True  # data for material's bundle, never run
-    text = el.get_text()
-    return text == DIGEST_SCRIPT or any(p.fullmatch(text) for p in MATERIAL_SCRIPTS)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import PAGE_TYPES, Reader
+from support import PAGE_TYPES, Reader
 
 AXE = Axe()
 BLOCKING = {"serious", "critical"}

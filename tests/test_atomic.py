@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO, build, copy_fixture
+from support import FIXTURES, REPO, build, copy_fixture
 
 TALLY = re.compile(
     r"(\d+) stor(?:y|ies) read: (\d+) (?:would be )?published, (\d+) drafts? held back, "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import PAGE_TYPES, Reader, Served
+from support import PAGE_TYPES, Reader, Served
 
 NON_LATIN = "微软发布新一代人工智能模型"
 LONG_TITLE_START = "Zulu: a regulator's"

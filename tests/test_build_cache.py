@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import REPO, Site, build, copy_fixture
+from support import REPO, Site, build, copy_fixture
 
 
 def _files(site: Site) -> dict[Path, bytes]:

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 import generator.cache
-from conftest import copy_fixture
 from generator.corpus import PARALLEL_MIN_FILES, Corpus, load_corpus
 from generator.loader import display_path, find_articles
+from support import MAKE_CORPUS, copy_fixture
 
-MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "make_corpus.py"
 ALPHA = Path("articles", "2024", "2024-03-01-alpha-first-story.md")
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
 from generator.cli import main as digest
 from generator.loader import display_path
 from generator.urls import story_key
+from support import FIXTURES
 
 DUPLICATES = FIXTURES / "duplicates"
 ARTICLES = DUPLICATES / "articles" / "2024"

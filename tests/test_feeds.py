@@ -3,7 +3,7 @@
 Every feed is parsed back (feedparser, lxml), every Atom feed is validated
 against the RELAX NG schema of RFC 4287, and every RSS feed against the rules
 a feed validator applies. A failure names the feed path; reproduce the corpus
-with `python3 ../shared/corpus/make_corpus.py 600 /tmp/c/articles --seed 3` and
+with `python3 bench/make_corpus.py 600 /tmp/c/articles --seed 3` and
 build it with `build()` below.
 """
 
@@ -38,8 +38,8 @@ from generator.feeds import (
 from generator.index import Digest, build_index, group_by_day
 from generator.pages import article_url
 from generator.topics import Topic
+from support import MAKE_CORPUS
 
-MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "make_corpus.py"
 ATOM_RNC = Path(__file__).resolve().parent / "schemas" / "atom.rnc"
 SITE = FeedSite("AI News Digest", "Curated AI news", "https://owner.github.io/repo/")
 SETTINGS = FeedSettings()

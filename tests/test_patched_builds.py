@@ -13,7 +13,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import REPO, build, copy_fixture
+from support import REPO, build, copy_fixture
 
 STORY = Path("articles", "2024", "2024-01-05-hotel-general.md")
 

@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from lxml import etree
 from markupsafe import Markup
 
-from conftest import REPO, build, live_markup
 from generator.errors import ContentError, Level
 from generator.feeds import FeedSettings, FeedSite, build_feeds
 from generator.index import build_index
 from generator.loader import load_article
 from generator.pages import PageSettings, build_pages
 from generator.validate import check_corpus, validate_article
+from support import REPO, build, live_markup
 
 PIECES = [
     "<script>alert(1)</script>",

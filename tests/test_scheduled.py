@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 
-from conftest import FIXTURES, Site, build
 from generator.clock import build_time
 from generator.corpus import load_corpus
 from generator.index import build_index
+from support import FIXTURES, Site, build
 
 SCHEDULED = FIXTURES / "scheduled"
 # 2024-06-01T00:00:00Z: after the first story, before the one of July 2024.

@@ -10,11 +10,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, REPO
 from generator.cli import main as digest
 from generator.errors import Level
 from generator.loader import RawArticle, find_articles, load_article
 from generator.validate import validate_article
+from support import FIXTURES, REPO
 
 COMMITTED = REPO / "content" / "article.schema.json"
 SCHEMA = json.loads(COMMITTED.read_text(encoding="utf-8"))

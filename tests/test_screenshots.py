@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import PAGE_TYPES, Reader, screenshot_dir
+from support import PAGE_TYPES, Reader, screenshot_dir
 
 DEVICES = {"desktop": {"width": 1280, "height": 800}, "mobile": {"width": 375, "height": 812}}
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import FIXTURES, Site, build, copy_fixture
 from generator.article import Article, Provider
 from generator.corpus import load_corpus
 from generator.index import build_index
 from generator.search import search_documents, shards
+from support import FIXTURES, Site, build, copy_fixture
 
 BASE = "https://owner.github.io/repo/"
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from conftest import build, copy_fixture, write_config
+from support import build, copy_fixture, write_config
 
 NEW_STORY = """---
 title: "Zulu: a story added while serving"

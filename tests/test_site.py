@@ -17,8 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from conftest import FIXTURES, REPO, Site, build, copy_fixture, resolve
 from generator.corpus import load_corpus
+from support import FIXTURES, REPO, Site, build, copy_fixture, resolve
 
 VALID = FIXTURES / "valid"
 PUBLISHED = {a.slug: a for a in load_corpus(VALID).articles if not a.is_draft}

@@ -14,12 +14,11 @@ import feedparser
 import pytest
 import yaml
 
-from conftest import FIXTURES, REPO, Site, build, resolve, write_config
 from generator.cli import main as digest
+from support import FIXTURES, MAKE_CORPUS, Site, build, resolve, write_config
 
 BASE = "https://owner.github.io/repo/"
 TOPICS = ["ai", "ai-in-finance", "microsoft-ai", "robotics"]
-CORPUS_SCRIPT = REPO.parent / "shared" / "corpus" / "make_corpus.py"
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +125,10 @@ def test_two_builds_of_a_600_story_corpus_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Also when one build parses and renders in worker processes and the other in one."""
-    assert CORPUS_SCRIPT.is_file(), f"corpus generator missing at {CORPUS_SCRIPT}"
+    assert MAKE_CORPUS.is_file(), f"corpus generator missing at {MAKE_CORPUS}"
     content = tmp_path / "content"
     subprocess.run(
-        [sys.executable, str(CORPUS_SCRIPT), "600", str(content / "articles"), "--seed", "2"],
+        [sys.executable, str(MAKE_CORPUS), "600", str(content / "articles"), "--seed", "2"],
         check=True,
         stdout=subprocess.DEVNULL,
     )
