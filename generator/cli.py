@@ -6,11 +6,12 @@ import argparse
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from slugify import slugify
 
@@ -23,6 +24,9 @@ from generator.schema import schema_json
 from generator.site_folder import SiteFolder
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 # Material prints an end-of-life banner on every run; it is news for site owners, not curators.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -40,18 +44,16 @@ def _mkdocs_logging(verbose: bool) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build beside the site folder and swap the result in only when the whole build succeeded."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort
 
     _mkdocs_logging(args.verbose)
     overrides: dict = {"strict": args.strict}
     if args.content:
         overrides["docs_dir"] = str(Path(args.content).resolve())
     try:
-        config = load_config(args.config_file, **overrides)
-    except (ConfigurationError, Abort) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        config = _load_config(args.config_file, overrides)
+    except _Refused as refused:
+        return refused.report()
     digest = config.plugins["digest"]
     plugin = digest.config
     if args.drafts:
@@ -94,6 +96,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from generator.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
 
     _mkdocs_logging(args.verbose)
+    overrides: dict = {}
+    if args.content:
+        overrides["docs_dir"] = str(Path(args.content).resolve())
+    if args.dev_addr:
+        overrides["dev_addr"] = args.dev_addr
+    try:  # MkDocs loads the file again for each rebuild; a bad option stops it here, plainly
+        _load_config(args.config_file, overrides)
+    except _Refused as refused:
+        return refused.report()
     if args.drafts:
         os.environ[DRAFTS_ENV] = "1"
     if args.future:
@@ -102,13 +113,62 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ[NO_CACHE_ENV] = "1"
     elif args.cache_dir:
         os.environ[CACHE_DIR_ENV] = str(Path(args.cache_dir).resolve())
-    overrides: dict = {}
-    if args.content:
-        overrides["docs_dir"] = str(Path(args.content).resolve())
-    if args.dev_addr:
-        overrides["dev_addr"] = args.dev_addr
     serve(args.config_file, livereload=True, **overrides)
     return 0
+
+
+class _Refused(Exception):
+    """A mkdocs.yml that stops a command before it reads or writes anything."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+    def report(self) -> int:
+        """Print each problem as one `error:` line; the exit code of a usage error."""
+        for line in self.lines:
+            print(f"error: {line}", file=sys.stderr)
+        return 2
+
+
+# MkDocs' way of naming a plugin's option, put as a path through the file.
+_OPTION_PREFIX = re.compile(r"Config value 'plugins': Plugin '([^']+)' option '([^']+)': ")
+
+
+class _ConfigErrors(logging.Filter):
+    """Takes MkDocs' configuration errors out of its log, to be reported as ours."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        message = _OPTION_PREFIX.sub(r"plugins: \1: \2: ", record.getMessage())
+        self.messages.append(message.removeprefix("Config value "))
+        return False
+
+
+def _load_config(path: str, overrides: dict) -> MkDocsConfig:
+    """mkdocs.yml loaded and checked, with the digest plugin in it; `_Refused` otherwise."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    errors = _ConfigErrors()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addFilter(errors)
+    try:
+        config = load_config(path, **overrides)
+    except (ConfigurationError, Abort) as exc:
+        shown = display_path(Path(path))
+        raise _Refused([f"{shown}: {m}" for m in errors.messages] or [str(exc)]) from None
+    finally:
+        logger.removeFilter(errors)
+    if "digest" not in config.plugins:
+        shown = display_path(Path(config.config_file_path or path))
+        raise _Refused([f"{shown} does not use the digest plugin: add '- digest' under 'plugins:'"])
+    return config
 
 
 def cmd_check(args: argparse.Namespace) -> int:
