@@ -21,7 +21,7 @@ from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
 from generator.loader import display_path, load_article
 from generator.schema import schema_json
-from generator.site_folder import SiteFolder
+from generator.site_folder import CACHE, CONTENT, PROJECT, SiteFolder
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
 
@@ -65,6 +65,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     elif args.cache_dir:
         plugin.cache_dir = str(Path(args.cache_dir).resolve())
     folder = SiteFolder(Path(args.site_dir or config.site_dir).resolve())
+    refusal = folder.refusal(_project_folders(config, plugin.cache_dir if plugin.cache else None))
+    if refusal:
+        shown = display_path(folder.target)
+        print(f"error: will not build the site into {shown}: {refusal}", file=sys.stderr)
+        return 2
     staging = folder.staging()
     config.site_dir = str(staging)
     # An earlier site to patch rather than write from nothing; its pages are keyed by the cache.
@@ -88,6 +93,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     tally = f": {digest.tally}" if digest.tally else ""  # none with the plugin disabled
     print(f"site written to {display_path(folder.target)}{tally}", file=sys.stderr)
     return 0
+
+
+def _project_folders(config: MkDocsConfig, cache_dir: str | None) -> dict[str, Path]:
+    """The folders a site folder must never replace, by what they are to the project."""
+    root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    folders = {PROJECT: root, CONTENT: Path(config.docs_dir).resolve()}
+    if cache_dir is not None:
+        folders[CACHE] = (root / cache_dir).resolve()
+    return folders
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

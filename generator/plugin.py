@@ -82,7 +82,7 @@ from generator.pages import (
 from generator.pages import stories as stories_of
 from generator.progress import progress
 from generator.search import FOLDER, SearchJob, shards
-from generator.site_folder import Manifest, Spare, remove_stale
+from generator.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
 from generator.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -569,6 +569,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if path in files.src_uris:  # the theme's own sitemap.xml(.gz)
                 files.remove(files.src_uris[path])
             files.append(File.generated(config, path, content=data))
+        # The mark that lets the next `digest build` replace this site (see site_folder).
+        marker = File.generated(
+            config, MARKER, content=MARKER_TEXT, inclusion=InclusionLevel.INCLUDED
+        )
+        files.append(marker)
 
     def _feed_files(self, digest: Digest) -> dict[str, bytes]:
         """Every feed and sitemap of the site by its path."""

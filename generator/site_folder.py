@@ -10,6 +10,11 @@ that changes whenever the file's bytes would. The next build takes the spare
 and patches it (writes the files whose keys differ, deletes those it no
 longer makes) instead of starting from an empty folder; then it is swapped in.
 
+A build only ever replaces a folder that is missing, empty, or a site this
+tool built: every site holds `MARKER` (the plugin writes it with the feeds).
+Anything else, and the project's own folders or any folder holding them, is
+refused before anything is touched (`refusal`).
+
 A tree is only ever patched from a manifest this module wrote for it. The
 live site's manifest (`.site.manifest`) records the site folder's inode and
 modification time, and a site changed at its top since (a file added by
@@ -30,8 +35,15 @@ from pathlib import Path
 
 from generator.trash import remove_in_background
 
+# In every site a build writes: the mark that the folder may be replaced by the next build.
+MARKER = ".news-digest"
+MARKER_TEXT = b"Built by news-digest: digest build replaces this folder whole.\n"
 _MANIFEST = "manifest.pickle"
 _TREE = "site"
+# The names `refusal` gives the project's folders by, and its content folder by.
+PROJECT = "the project's folder (where mkdocs.yml is)"
+CONTENT = "the content folder"
+CACHE = "the cache folder"
 # Bump when the layout of a manifest changes: an older one is then no manifest.
 _VERSION = 1
 
@@ -67,6 +79,36 @@ class SiteFolder:
         self.target = target
         self._spare = target.parent / f".{target.name}.spare"
         self._manifest = target.parent / f".{target.name}.manifest"
+
+    def refusal(self, keep: dict[str, Path]) -> str | None:
+        """Why the target may not be replaced by a build, or None when it may.
+
+        `keep` names the project's folders (its root, the content, the cache):
+        the target may be none of them, hold none of them, nor lie inside the
+        content (whose files would then become pages of the next build).
+        """
+        target = self.target
+        for what, folder in keep.items():
+            if target == folder:
+                return f"it is {what}; the site needs a folder of its own"
+            if target in folder.parents:
+                return f"it holds {what} ({folder}); the site needs a folder of its own"
+        content = keep.get(CONTENT)
+        if content is not None and content in target.parents:
+            return f"it is inside {CONTENT} ({content}); the site needs a folder of its own"
+        if not target.exists():
+            return None
+        if not target.is_dir():
+            return "it is a file, not a folder"
+        if (target / MARKER).is_file():
+            return None
+        with os.scandir(target) as entries:
+            if next(entries, None) is None:
+                return None
+        return (
+            f"it holds files that news-digest did not build (there is no {MARKER} in it); "
+            "choose another folder, or empty this one"
+        )
 
     def staging(self) -> Path:
         """A new empty folder for a build to write into."""
