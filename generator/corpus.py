@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import stat
 import time
 from collections.abc import Iterable, Set
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -32,9 +33,16 @@ from generator.cache import (
     paused_gc,
     settled,
 )
+from generator.content_files import LINK_OUT, content_files, within
 from generator.errors import ContentError, Level
 from generator.index import Digest
-from generator.loader import display_path, find_articles, is_article_name, load_article
+from generator.loader import (
+    MAX_FILE_BYTES,
+    display_path,
+    find_articles,
+    is_article_name,
+    load_article,
+)
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
 
@@ -61,6 +69,8 @@ class Corpus:
     cache: ArticleCache | None = field(default=None, repr=False, compare=False)
     # The article files of this load (path, path as shown), for the same.
     paths: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    # The content folder's other files that a build may publish (see content_files).
+    site_files: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[ContentError]:
@@ -150,6 +160,9 @@ def load_corpus(
     else:
         cache = ArticleCache.open(cache_dir, content_dir)
     registry, problems = load_registry(content_dir)
+    others = content_files(content_dir, _shown_prefix(content_dir))
+    problems.extend(others.problems)
+    root = os.path.realpath(content_dir)
     if previous is not None and previous.cache is not None and changed is not None:
         files = _files_after(previous.paths, changed, content_dir)
     else:
@@ -167,13 +180,18 @@ def load_corpus(
                 if results[i] is not None:
                     continue
             # Taken before reading: a file changed in between is read again next time.
-            stamp = file_stamp(os.stat(file))
+            found = _story_stat(file, root)
+            if isinstance(found, str):
+                results[i] = (None, [ContentError(path, 1, Level.ERROR, found)])
+                continue
+            stamp = file_stamp(found)
             results[i] = cache.get_unchanged(path, stamp)
             if results[i] is not None:
                 continue
-            # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
-            with open(file, "rb", buffering=0) as f:
-                data = f.read()
+            data = _read(file)
+            if isinstance(data, str):
+                results[i] = (None, [ContentError(path, 1, Level.ERROR, data)])
+                continue
             digest = file_digest(data)
             trusted = settled(stamp, now_ns)
             results[i] = cache.get(path, digest, trusted)
@@ -217,7 +235,42 @@ def load_corpus(
         cache_misses=len(misses),
         cache=cache,
         paths=tuple(files),
+        site_files=others.published,
     )
+
+
+def _story_stat(file: str, root: str) -> os.stat_result | str:
+    """The status of a story file that may be read, or why it may not.
+
+    `lstat` costs what `stat` does, so a regular file (nearly every story) is
+    looked at once; only a symbolic link is looked at again. Refused before a
+    byte is read: a link out of the content folder (`-> /etc/passwd`), what is
+    no regular file (`-> /dev/zero` would be read for ever), and a file over
+    the size limit.
+    """
+    try:
+        found = os.lstat(file)
+        if stat.S_ISLNK(found.st_mode):
+            if not within(os.path.realpath(file), root):
+                return LINK_OUT
+            found = os.stat(file)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(found.st_mode):
+        return "not a regular file; a story is a text file"
+    if found.st_size > MAX_FILE_BYTES:
+        return f"file is {found.st_size} bytes; the limit is {MAX_FILE_BYTES}"
+    return found
+
+
+def _read(file: str) -> bytes | str:
+    """A story file's bytes, or why they could not be read."""
+    try:
+        # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
+        with open(file, "rb", buffering=0) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
 
 
 def _article_files(content_dir: Path) -> list[tuple[str, str]]:

@@ -178,8 +178,10 @@ class _PrunedWalk:
             yield folder, dirnames, filenames
 
 
-def _is_articles(top: str, folder: str, name: str) -> bool:
-    return folder == top and name == "articles"
+def _is_articles_or_link(top: str, folder: str, name: str) -> bool:
+    """The stories' folder, and any linked folder: MkDocs follows links, and a link to `/`
+    would have it walk (and publish) the whole machine."""
+    return (folder == top and name == "articles") or os.path.islink(os.path.join(folder, name))
 
 
 def _is_hidden(top: str, folder: str, name: str) -> bool:
@@ -207,7 +209,7 @@ def _prune_next_listing() -> None:
     def listing(config: MkDocsConfig) -> Files:
         _restore_listing()
         real = mkdocs_files.os
-        mkdocs_files.os = _PrunedWalk(real, _is_articles)
+        mkdocs_files.os = _PrunedWalk(real, _is_articles_or_link)
         try:
             files = _get_files(config)
         finally:
@@ -486,13 +488,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         content_dir = Path(config.docs_dir)
         if not (content_dir / "articles").is_dir():
             raise PluginError(f"digest: no articles folder at {content_dir / 'articles'}")
-        for file in list(files):
-            if file.src_uri.startswith("articles/") or file.src_uri == "topics.yml":
-                files.remove(file)
         self.cache_dir = None
         if self.config.cache:
             self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
         digest = self._load(content_dir)
+        # Of the content folder's files, only those it may publish (see content_files).
+        assert self._corpus is not None
+        allowed, inside = self._corpus.site_files, os.path.join(config.docs_dir, "")
+        for file in list(files):
+            source = file.abs_src_path
+            if source is not None and source.startswith(inside) and file.src_uri not in allowed:
+                files.remove(file)
         self.search_shards = shards(digest, self.config.search_shard_size)
         # Patched only with the output cache, whose keys the spare's manifest holds.
         spare = self.spare if self.cache_dir is not None else None

@@ -62,9 +62,9 @@ def test_every_change_patches_to_the_fresh_site(tmp_path: Path):
         ("a story deleted", story.unlink, {}),
         ("stories per page changed", lambda: None, {"per_page": 2}),
         ("a template changed", edit(card, "Read at", "Continue at"), {"per_page": 2}),
-        ("a file added", lambda: (content / "extra.txt").write_text("x", "utf-8"), {}),
+        ("a file added", lambda: (content / "extra.png").write_bytes(b"x"), {}),
         ("the story added deleted", added.unlink, {}),
-        ("the file deleted", (content / "extra.txt").unlink, {}),
+        ("the file deleted", (content / "extra.png").unlink, {}),
     ]
     roots = []
     work = tmp_path / "work"

@@ -133,3 +133,11 @@ def test_the_changed_stories_step_runs_as_a_shell_script(tmp_path: Path):
     git("checkout", "-q", "main")
     git("merge", "-q", "--no-ff", "-m", "merge 2", "pr")
     assert run() == "check|--strict|\n", "a topics.yml change checks every story"
+    git("checkout", "-q", "pr")
+    (repo / "content" / "leak.txt").write_text("secret\n")
+    (repo / "content" / "articles" / "2024" / "2024-05-03-more.md").write_text("new\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "a file beside the stories")
+    git("checkout", "-q", "main")
+    git("merge", "-q", "--no-ff", "-m", "merge 3", "pr")
+    assert run() == "check|--strict|\n", "a file added to content/ checks all of content/"
