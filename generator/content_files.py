@@ -19,10 +19,12 @@ they are not looked at.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ContentError, Level
+from generator.loader import MAX_FILE_BYTES
 
 ARTICLES = "articles"
 # Read by the build; never files of the site.
@@ -71,12 +73,11 @@ def content_files(content_dir: Path, shown: str) -> ContentFiles:
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
-            if name.startswith("."):
-                continue
+            if name.startswith(".") or (not inside and name in INPUTS):
+                continue  # never published; the inputs' readers report their problems
             why = _file_problem(folder, inside, name, root)
             if why is None:
-                if not (inside == "" and name in INPUTS):
-                    published.add(inside + name)
+                published.add(inside + name)
             else:
                 problems.append(_error(shown + inside + name, why))
     return ContentFiles(frozenset(published), tuple(problems))
@@ -90,7 +91,7 @@ def _file_problem(folder: str, inside: str, name: str, root: str) -> str | None:
         if not os.path.isfile(real) or not within(real, root):
             return _link_problem(folder, name, root)
     suffix = os.path.splitext(name)[1].lower()
-    if inside == "" and (name in INPUTS or name in SITE_FILES):
+    if inside == "" and name in SITE_FILES:
         return None
     if suffix in IMAGE_SUFFIXES:
         return None
@@ -118,3 +119,38 @@ def within(path: str, root: str) -> bool:
 
 def _error(path: str, message: str) -> ContentError:
     return ContentError(path, 1, Level.ERROR, message)
+
+
+def file_status(file: str, root: str) -> os.stat_result | str:
+    """The status of a file in the content folder (real path `root`) that may be read, or
+    why it may not.
+
+    `lstat` costs what `stat` does, so a regular file (nearly every story) is
+    looked at once; only a symbolic link is looked at again. Refused before a
+    byte is read: a link out of the content folder (`-> /etc/passwd`), what is
+    no regular file (`-> /dev/zero` would be read for ever), and a file over
+    the size limit.
+    """
+    try:
+        found = os.lstat(file)
+        if stat.S_ISLNK(found.st_mode):
+            if not within(os.path.realpath(file), root):
+                return LINK_OUT
+            found = os.stat(file)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(found.st_mode):
+        return "not a regular file; content files are text files or pictures"
+    if found.st_size > MAX_FILE_BYTES:
+        return f"file is {found.st_size} bytes; the limit is {MAX_FILE_BYTES}"
+    return found
+
+
+def read_file(file: str) -> bytes | str:
+    """The bytes of a file `file_status` allowed, or why they could not be read."""
+    try:
+        # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
+        with open(file, "rb", buffering=0) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"

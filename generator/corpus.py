@@ -15,7 +15,6 @@ import contextlib
 import multiprocessing
 import os
 import pickle
-import stat
 import time
 from collections.abc import Iterable, Set
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -33,16 +32,10 @@ from generator.cache import (
     paused_gc,
     settled,
 )
-from generator.content_files import LINK_OUT, content_files, within
+from generator.content_files import content_files, file_status, read_file
 from generator.errors import ContentError, Level
 from generator.index import Digest
-from generator.loader import (
-    MAX_FILE_BYTES,
-    display_path,
-    find_articles,
-    is_article_name,
-    load_article,
-)
+from generator.loader import display_path, find_articles, is_article_name, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
 
@@ -180,7 +173,7 @@ def load_corpus(
                 if results[i] is not None:
                     continue
             # Taken before reading: a file changed in between is read again next time.
-            found = _story_stat(file, root)
+            found = file_status(file, root)
             if isinstance(found, str):
                 results[i] = (None, [ContentError(path, 1, Level.ERROR, found)])
                 continue
@@ -188,7 +181,7 @@ def load_corpus(
             results[i] = cache.get_unchanged(path, stamp)
             if results[i] is not None:
                 continue
-            data = _read(file)
+            data = read_file(file)
             if isinstance(data, str):
                 results[i] = (None, [ContentError(path, 1, Level.ERROR, data)])
                 continue
@@ -237,40 +230,6 @@ def load_corpus(
         paths=tuple(files),
         site_files=others.published,
     )
-
-
-def _story_stat(file: str, root: str) -> os.stat_result | str:
-    """The status of a story file that may be read, or why it may not.
-
-    `lstat` costs what `stat` does, so a regular file (nearly every story) is
-    looked at once; only a symbolic link is looked at again. Refused before a
-    byte is read: a link out of the content folder (`-> /etc/passwd`), what is
-    no regular file (`-> /dev/zero` would be read for ever), and a file over
-    the size limit.
-    """
-    try:
-        found = os.lstat(file)
-        if stat.S_ISLNK(found.st_mode):
-            if not within(os.path.realpath(file), root):
-                return LINK_OUT
-            found = os.stat(file)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
-    if not stat.S_ISREG(found.st_mode):
-        return "not a regular file; a story is a text file"
-    if found.st_size > MAX_FILE_BYTES:
-        return f"file is {found.st_size} bytes; the limit is {MAX_FILE_BYTES}"
-    return found
-
-
-def _read(file: str) -> bytes | str:
-    """A story file's bytes, or why they could not be read."""
-    try:
-        # Unbuffered: one read of the whole file, nearly twice as fast as read_bytes().
-        with open(file, "rb", buffering=0) as f:
-            return f.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return f"cannot be read: {exc.strerror or exc}"
 
 
 def _article_files(content_dir: Path) -> list[tuple[str, str]]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from slugify import slugify
 
+from generator.content_files import file_status, read_file
 from generator.errors import ContentError, InvalidContent, Level
 from generator.loader import control_character, decode, display_path, parse_yaml
 
@@ -49,10 +51,14 @@ def suggest(name: str, known: list[str]) -> str | None:
 def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[ContentError]]:
     """The declared topics by name, or None when there is no `topics.yml` (any name goes)."""
     file = content_dir / "topics.yml"
-    if not file.is_file():
+    if not file.is_file() and not file.is_symlink():
         return None, []
     path = display_path(file)
-    text = decode(file.read_bytes(), path)
+    found = file_status(str(file), os.path.realpath(content_dir))
+    data = read_file(str(file)) if not isinstance(found, str) else found
+    if isinstance(data, str):
+        return {}, [ContentError(path, 1, Level.ERROR, data)]
+    text = decode(data, path)
     if isinstance(text, ContentError):
         return {}, [text]
     try:

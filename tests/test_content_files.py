@@ -115,3 +115,18 @@ def test_a_linked_folder_is_never_walked(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 1 and "everything:1: error: a symbolic link to a folder" in err, err
     assert time.monotonic() - start < 30, "the listing walked the linked folder"
     assert not site.root.exists()
+
+
+def test_a_topic_list_linked_from_outside_is_never_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    content = copy_fixture("valid", tmp_path)
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text("- name: SECRET-TOPIC\n  description: from the machine\n", "utf-8")
+    (content / "topics.yml").unlink()
+    (content / "topics.yml").symlink_to(outside)
+    assert digest(["check", "--content", str(content), "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert "topics.yml:1: error: a symbolic link to a file outside the content folder" in out
+    assert out.count("topics.yml:1: error") == 1, out
+    assert "SECRET-TOPIC" not in out
