@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from generator.modes import file_mode
+
 
 class PageStore:
     """Content-addressed rendered pages: one file per key, under the first two characters."""
@@ -52,6 +54,7 @@ class PageStore:
             folder = os.path.dirname(self._path(key))
             os.makedirs(folder, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".page-")
+            os.fchmod(fd, file_mode())  # linked into the site, which a web server must read
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(temp, self._path(key))

@@ -33,6 +33,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.modes import folder_mode
 from generator.trash import remove_in_background
 
 # In every site a build writes: the mark that the folder may be replaced by the next build.
@@ -153,6 +154,7 @@ class SiteFolder:
         live = self._live_manifest()
         leftovers = sorted(self.target.parent.glob(f".{self.target.name}.old-*"))
         old = None
+        os.chmod(tree, folder_mode())  # made by mkdtemp, for this process alone
         if self.target.exists():
             old = self._beside("old")
             os.rename(self.target, old / _TREE)

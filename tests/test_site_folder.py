@@ -7,11 +7,15 @@ under the test's folder before and after: a refusal touches nothing.
 
 from __future__ import annotations
 
+import os
+import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from generator import modes
 from generator.cli import main as digest
 from generator.site_folder import MARKER
 from support import copy_fixture, write_config
@@ -104,3 +108,36 @@ def test_a_site_without_its_mark_is_no_longer_replaced(tmp_path: Path, capsys):
     assert digest(["build", "-f", str(config)]) == 2
     assert "did not build" in capsys.readouterr().err
     assert (root / "site" / "index.html").is_file()
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most machines run builds under (022); the test's process gets it back after."""
+    old = os.umask(0o022)
+    modes.umask.cache_clear()
+    yield
+    os.umask(old)
+    modes.umask.cache_clear()
+
+
+def _modes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode) for p in root.rglob("*")}
+
+
+def test_every_published_file_and_folder_is_readable_by_a_web_server(tmp_path: Path, usual_umask):
+    """Pages come through the cache (made by mkstemp, 0600) and the site's own folder
+    through mkdtemp (0700): each must end as an ordinary file (0644) or folder (0755)."""
+    root, config = _project(tmp_path)
+    site = root / "site"
+    argv = ["build", "-f", str(config)]
+    assert digest(argv) == 0  # pages rendered into the cache and linked into the site
+    assert digest(argv) == 0  # the spare patched
+    shutil.rmtree(site)
+    assert digest(argv) == 0  # every page linked from the cache
+    found = {"": stat.S_IMODE(site.stat().st_mode), **_modes(site)}
+    wrong = {
+        path: oct(mode)
+        for path, mode in found.items()
+        if mode != (0o755 if (site / path).is_dir() else 0o644)
+    }
+    assert not wrong, f"not 0644 / 0755: {sorted(wrong.items())[:10]}; digest {' '.join(argv)}"
