@@ -31,10 +31,11 @@ from generator.validate import (
     RELATED_KEYS,
 )
 
-# Absolute http(s), a host, no white space: what `validate.is_http_url` accepts.
-HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+[^\s]*$"
-# A /site/path, never //host/path: `validate.is_site_path`.
-SITE_PATH = r"^/(?!/)[^\s]*$"
+# Absolute http(s), a host with no user@ before it, no white space or backslash: what
+# `validate.is_http_url` accepts.
+HTTP_URL = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\\@]+([/?#][^\s\\]*)?$"
+# A /site/path, never //host/path nor /\host/path: `validate.is_site_path`.
+SITE_PATH = r"^/(?![/\\])[^\s\\]*$"
 # ISO 8601 as Python's datetime.fromisoformat reads it; no zone means UTC (a warning).
 DATE_TIME = (
     r"^\s*\d{4}-\d{2}-\d{2}"

@@ -99,8 +99,10 @@ class _Checker:
 
     def url(self, data: dict, key: str, at: KeyPath, required: bool = False) -> str | None:
         value = self.text(data, key, at, required)
-        if value is not None and not is_http_url(value):
-            self.error((*at, key), f"'{key}' must be an absolute http(s) URL, not {value!r}")
+        why = url_problem(value) if value is not None else None
+        if why is not None:
+            message = f"'{key}' must be an absolute http(s) URL, not {value!r} ({why})"
+            self.error((*at, key), message)
             return None
         return value
 
@@ -196,18 +198,42 @@ class _Checker:
 
 def is_http_url(value: str) -> bool:
     """An absolute http(s) URL with a host and no white space: what a reader can follow."""
+    return url_problem(value) is None
+
+
+def url_problem(value: str) -> str | None:
+    """Why `value` is not an http(s) URL that browsers and this package read alike, or None.
+
+    Python and browsers (the WHATWG URL standard) part ways on two things, so
+    both are refused: a backslash, which browsers take for `/`
+    (`https://evil.example\\@www.bbc.co.uk/` goes to evil.example, where Python
+    sees bbc.co.uk), and a user name or password before the host, which only
+    ever serves to make one host look like another.
+    """
     if _SPACE_RE.search(value):
-        return False
+        return "white space"
+    if "\\" in value:
+        return "a backslash, which browsers read as '/'"
     try:
         parts = urlsplit(value)
     except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+        return "not a URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an absolute http(s) URL"
+    if "@" in parts.netloc:
+        return "a user name or password before the host"
+    return None
 
 
 def is_site_path(value: str) -> bool:
-    """A path on this site (`/images/x.png`), never protocol-relative (`//host/x`)."""
-    return value.startswith("/") and not value.startswith("//") and not _SPACE_RE.search(value)
+    """A path on this site (`/images/x.png`), never protocol-relative (`//host/x`, `/\\host/x`:
+    browsers read a backslash as `/`)."""
+    return (
+        value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and not _SPACE_RE.search(value)
+    )
 
 
 def validate_article(

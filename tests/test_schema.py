@@ -82,6 +82,12 @@ GOOD = (
         (lambda t: t + "heat: -1\n", Level.ERROR),
         (lambda t: t + 'published: "no"\n', Level.ERROR),
         (lambda t: t + "images:\n  - url: javascript:alert(1)\n", Level.ERROR),
+        (lambda t: t + "images:\n  - url: '/\\evil.example/t.png'\n", Level.ERROR),
+        (
+            lambda t: t.replace("https://example.com/x", "https://evil.example\\\\@example.com/x"),
+            Level.ERROR,
+        ),
+        (lambda t: t.replace("https://example.com/x", "https://u:p@example.com/x"), Level.ERROR),
         (lambda t: t + "related:\n  - webUrl: https://example.com/r\n", Level.ERROR),
         (lambda t: t + "provider: {images: []}\n", Level.ERROR),
         (lambda t: t.replace("topics:", "topic:"), Level.ERROR),  # unknown key and no topics

@@ -161,6 +161,12 @@ BASE = (
         ("heat: !!timestamp 2024-13-01\n", 6, "month must be in 1..12"),
         ("heat: !!bool maybe\n", 6, "invalid bool 'maybe'"),
         ("heat: !!timestamp soon\n", 6, "invalid timestamp 'soon'"),
+        # Browsers read a backslash as '/', and a user@ hides the host they go to.
+        ("originalUrl: 'https://evil.example\\@www.bbc.co.uk/x'\n", 6, "a backslash"),
+        ("originalUrl: 'https://www.bbc.co.uk@evil.example/x'\n", 6, "a user name or password"),
+        ("originalUrl: 'https://u:p@www.bbc.co.uk/x'\n", 6, "a user name or password"),
+        ("images:\n  - url: '/\\evil.example/t.png'\n", 7, "image 'url'"),
+        ("images:\n  - url: 'https://cdn.example\\@x.example/t.png'\n", 7, "image 'url'"),
     ],
 )
 def test_nested_problems_point_at_their_own_line(extra: str, line: int, fragment: str):
@@ -293,3 +299,20 @@ def test_seed_fixture_is_the_seed_file_byte_for_byte():
     (fixture,) = (FIXTURES / "seed" / "articles").glob("*.md")
     found = hashlib.sha256(fixture.read_bytes()).hexdigest()
     assert found == SEED_SHA256, f"{fixture} is no longer the seed file: restore it byte for byte"
+
+
+def test_a_url_with_an_at_sign_in_its_path_is_fine():
+    """Medium's `/@author/` paths: the rule is about the host, not every '@'."""
+    article, problems = _one(
+        BASE.replace("https://example.com/x", "https://medium.com/@someone/a-story-1a2b") + "---\n"
+    )
+    assert article is not None, problems
+
+
+def test_new_refuses_a_url_browsers_would_read_as_another_host(tmp_path: Path, capsys):
+    content = copy_fixture("valid", tmp_path)
+    argv = ["new", "--title", "X", "--topic", "AI", "--content", str(content), "--no-cache"]
+    assert digest([*argv, "--url", "https://evil.example\\@www.bbc.co.uk/x"]) == 1
+    err = capsys.readouterr().err
+    assert "'webUrl' must be an absolute http(s) URL" in err and "a backslash" in err, err
+    assert not list((content / "articles").rglob("*-x.md")), "no file for a refused story"
