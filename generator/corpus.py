@@ -159,7 +159,10 @@ def load_corpus(
     if previous is not None and previous.cache is not None and changed is not None:
         files = _files_after(previous.paths, changed, content_dir)
     else:
-        files, changed = _article_files(content_dir), None
+        left_out: list[tuple[str, str]] = []
+        files, changed = _article_files(content_dir, left_out), None
+        prefix = _shown_prefix(content_dir)
+        problems.extend(ContentError(prefix + p, 1, Level.WARNING, why) for p, why in left_out)
     results: list[FileResult | None] = [None] * len(files)
     misses: list[tuple[int, str, bytes, Stamp | None]] = []  # position, shown path, digest, stamp
     todo: list[_Job] = []
@@ -232,7 +235,9 @@ def load_corpus(
     )
 
 
-def _article_files(content_dir: Path) -> list[tuple[str, str]]:
+def _article_files(
+    content_dir: Path, left_out: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
     """Every article file with the path reports show for it, in `find_articles` order.
 
     The shown path is `display_path(content_dir) / <path inside content_dir>`,
@@ -240,7 +245,8 @@ def _article_files(content_dir: Path) -> list[tuple[str, str]]:
     reading a cached file.
     """
     prefix, root = _shown_prefix(content_dir), str(content_dir)
-    return [(os.path.join(root, name), prefix + name) for name in find_articles(content_dir)]
+    names = find_articles(content_dir, left_out)
+    return [(os.path.join(root, name), prefix + name) for name in names]
 
 
 def _shown_prefix(content_dir: Path) -> str:

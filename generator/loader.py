@@ -85,19 +85,52 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_articles(content_dir: Path) -> list[str]:
+def find_articles(content_dir: Path, left_out: list[tuple[str, str]] | None = None) -> list[str]:
     """Every `articles/**.md` file, relative to `content_dir`, in a stable order.
 
     Stable so reports and output never shuffle; text rather than Path objects,
     which at tens of thousands of files cost more than reading cached files.
+    What the walk passes over is added to `left_out` as (path, why), so that
+    no file that looks like a story is left out unsaid.
     """
     found: list[tuple[str, ...]] = []
     for dirpath, dirnames, filenames in os.walk(content_dir / "articles"):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         folder = tuple(os.path.relpath(dirpath, content_dir).split(os.sep))
+        if left_out is not None:
+            _note_left_out(dirpath, folder, dirnames, filenames, left_out)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend((*folder, f) for f in filenames if f.endswith(".md"))
     found.sort()
     return [os.sep.join(parts) for parts in found]
+
+
+# Other endings editors give Markdown files; under articles/ they are likely stories misnamed.
+_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkd", ".mkdn")
+
+
+def _note_left_out(
+    dirpath: str,
+    folder: tuple[str, ...],
+    dirnames: list[str],
+    filenames: list[str],
+    left_out: list[tuple[str, str]],
+) -> None:
+    """Why the walk passes over each of a folder's entries that it does not read."""
+    for name in sorted(dirnames):
+        path = os.sep.join((*folder, name))
+        if name.startswith("."):
+            left_out.append((path, "not read: a hidden folder; rename it without the '.'"))
+        elif os.path.islink(os.path.join(dirpath, name)):
+            left_out.append((path, "not read: a symbolic link to a folder is never followed"))
+    for name in sorted(filenames):
+        if name.endswith(".md") or name.startswith("."):
+            continue
+        path = os.sep.join((*folder, name))
+        if name.lower().endswith((".md", *_MARKDOWN_SUFFIXES)):
+            stem = name.rsplit(".", 1)[0]
+            left_out.append((path, f"not read: a story's name ends in '.md' ({stem}.md)"))
+        else:
+            left_out.append((path, "not read: only '.md' files under articles/ are stories"))
 
 
 def is_article_name(name: str) -> bool:
@@ -321,8 +354,12 @@ class _Builder:
         key = self.scalar(event) if type(event) is yaml.ScalarEvent else None
         if not isinstance(key, str | int | bool | float):
             raise self.fail(event.start_mark, "front matter keys must be plain names")
+        at = (*mapping.at, str(key))
+        if key in mapping.value:  # YAML forbids it; PyYAML would keep the last silently
+            first = self.lines[at]
+            raise self.fail(event.start_mark, f"'{key}' is given twice (first on line {first})")
         mapping.key, mapping.has_key = key, True
-        self.lines[(*mapping.at, str(key))] = self.first_line + event.start_mark.line
+        self.lines[at] = self.first_line + event.start_mark.line
 
     def scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar's value under YAML's usual rules (`2024-01-05` is a date, `yes` true)."""
@@ -360,12 +397,11 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
         return text
     parts = split_front_matter(text)
     if parts is None:
-        return ContentError(
-            path,
-            1,
-            Level.ERROR,
-            "no front matter: the file must start with a '---' line, then YAML, then '---'",
-        )
+        if _FENCE.match(text):
+            why = "the front matter has no closing '---' line: end the YAML with one"
+        else:
+            why = "no front matter: the file must start with a '---' line, then YAML, then '---'"
+        return ContentError(path, 1, Level.ERROR, why)
     source, first_line, body = parts
     try:
         meta, lines = parse_yaml(source, first_line, path)

@@ -25,6 +25,7 @@ from generator.topics import MAX_TOPIC_CHARS
 from generator.validate import (
     ARTICLE_KEYS,
     IMAGE_KEYS,
+    MAX_EXCERPT_CHARS,
     MAX_TITLE_CHARS,
     MAX_TOPICS,
     PROVIDER_KEYS,
@@ -100,7 +101,7 @@ def article_schema() -> dict[str, Any]:
         {
             "title": _TEXT,
             "webUrl": _url("The other story's address."),
-            "excerpt": {"type": "string"},
+            "excerpt": {"type": "string", "maxLength": MAX_EXCERPT_CHARS},
             "publishedDateTime": _date_time("When the other story was published."),
             "type": {"type": "string"},
             "provider": _provider(),
@@ -124,7 +125,11 @@ def article_schema() -> dict[str, Any]:
             "maxItems": MAX_TOPICS,
             "description": "Names from content/topics.yml.",
         },
-        "excerpt": {"type": "string", "description": "A sentence or two, in your own words."},
+        "excerpt": {
+            "type": "string",
+            "maxLength": MAX_EXCERPT_CHARS,
+            "description": "A sentence or two, in your own words.",
+        },
         "category": {"type": "string", "default": "news"},
         "originalUrl": _url("Where the story was first published, if not webUrl."),
         "ampWebUrl": _url("The story's AMP page."),

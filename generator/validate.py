@@ -27,6 +27,15 @@ MAX_TOPICS = 20
 # A note is a few paragraphs of comment, not the story: a cap that bounds what
 # one file can cost the sanitiser (see `generator.markup`).
 MAX_NOTE_CHARS = 20_000
+# An excerpt is a sentence or two (the seed's longest are about 350 characters).
+MAX_EXCERPT_CHARS = 2_000
+# Years a story's dates may fall in: RSS dates, gzip's timestamp and the archive need these.
+FIRST_YEAR, LAST_YEAR = 1970, 2099
+# Characters that change how text around them reads without showing themselves:
+# bidirectional overrides, embeddings and isolates (a title reading "gpj.exe" as
+# "exe.jpg"), zero-width space, word joiner and a stray byte order mark. Joiners
+# (U+200C, U+200D) stay: Persian words and emoji need them.
+_HIDDEN_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
 ARTICLE_KEYS = [
     "title",
@@ -92,10 +101,19 @@ class _Checker:
         if not isinstance(value, str) or (required and not value.strip()):
             self.error((*at, key), f"'{key}' must be non-empty text")
             return None
-        if bad := control_character(value):
+        if bad := control_character(value) or hidden_character(value):
             self.error((*at, key), f"'{key}' contains {bad}; remove it")
             return None
         return value.strip()
+
+    def excerpt(self, data: dict, at: KeyPath) -> str | None:
+        """An excerpt: shown on every list that shows its story, so a short one."""
+        value = self.text(data, "excerpt", at)
+        if value is not None and len(value) > MAX_EXCERPT_CHARS:
+            message = f"'excerpt' is {len(value)} characters; the limit is {MAX_EXCERPT_CHARS}"
+            self.error((*at, "excerpt"), message)
+            return None
+        return value
 
     def url(self, data: dict, key: str, at: KeyPath, required: bool = False) -> str | None:
         value = self.text(data, key, at, required)
@@ -132,12 +150,18 @@ class _Checker:
             if value.tzinfo is None:
                 self.warning(where, f"'{key}' has no time zone; taken as UTC")
                 value = value.replace(tzinfo=dt.UTC)
-            return value.astimezone(dt.UTC)
-        if isinstance(value, dt.date):
+        elif isinstance(value, dt.date):
             self.warning(where, f"'{key}' is a date without a time; taken as 00:00 UTC")
-            return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-        self.error(where, f"'{key}' must be an ISO 8601 date-time")
-        return None
+            value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        else:
+            self.error(where, f"'{key}' must be an ISO 8601 date-time")
+            return None
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            # Feeds, sitemaps and archives' timestamps hold no other years.
+            message = f"'{key}' must be from {FIRST_YEAR} to {LAST_YEAR}, not {value.year}"
+            self.error(where, message)
+            return None
+        return value.astimezone(dt.UTC)
 
     def mapping(self, data: dict, key: str, at: KeyPath) -> dict | None:
         value = data.get(key)
@@ -194,6 +218,12 @@ class _Checker:
             self.error(where, "'provider' needs a 'name' or a 'domain'")
             return None
         return Provider(name, domain, self.images(value, where))
+
+
+def hidden_character(text: str) -> str | None:
+    """The first character of `_HIDDEN_RE` in `text`, named for a curator, or None."""
+    found = _HIDDEN_RE.search(text)
+    return f"the invisible character U+{ord(found[0]):04X}" if found else None
 
 
 def is_http_url(value: str) -> bool:
@@ -267,7 +297,7 @@ def validate_article(
         is_published = True
     category = c.text(meta, "category", ()) or "news"
     kind = c.text(meta, "type", ()) or "article"
-    excerpt = c.text(meta, "excerpt", ())
+    excerpt = c.excerpt(meta, ())
     related = _related(c, meta)
     article_args = dict(
         original_url=c.url(meta, "originalUrl", ()),
@@ -384,7 +414,7 @@ def _related(c: _Checker, meta: dict) -> tuple[RelatedLink, ...]:
         title = c.text(item, "title", at, required=True)
         url = c.url(item, "webUrl", at, required=True)
         link_args: dict[str, Any] = dict(
-            excerpt=c.text(item, "excerpt", at),
+            excerpt=c.excerpt(item, at),
             published=c.datetime(item, "publishedDateTime", at),
             type=c.text(item, "type", at),
             provider=c.provider(item, at),

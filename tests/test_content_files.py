@@ -130,3 +130,34 @@ def test_a_topic_list_linked_from_outside_is_never_read(
     assert "topics.yml:1: error: a symbolic link to a file outside the content folder" in out
     assert out.count("topics.yml:1: error") == 1, out
     assert "SECRET-TOPIC" not in out
+
+
+def test_files_the_walk_passes_over_under_articles_are_each_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A misnamed story, a hidden folder, a linked folder, a stray file: a warning each, so
+    `check --strict` fails on them rather than the story silently missing from the site."""
+    content = copy_fixture("valid", tmp_path)
+    stories = content / "articles" / "2024"
+    story = next(iter(sorted(stories.glob("*.md"))))
+    (stories / "2024-05-01-shouting.MD").write_bytes(story.read_bytes())
+    (stories / "2024-05-02-long.markdown").write_bytes(story.read_bytes())
+    (stories / ".drafts").mkdir()
+    (stories / ".drafts" / "2024-05-03-hidden.md").write_bytes(story.read_bytes())
+    (stories / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    (stories / "photo.jpg").write_bytes(b"\xff\xd8")
+    (stories / ".gitkeep").write_text("", encoding="utf-8")
+    assert digest(["check", "--content", str(content), "--no-cache"]) == 0
+    plain = capsys.readouterr().out
+    assert digest(["check", "--content", str(content), "--no-cache", "--strict"]) == 1
+    expected = {
+        "2024-05-01-shouting.MD": "a story's name ends in '.md' (2024-05-01-shouting.md)",
+        "2024-05-02-long.markdown": "a story's name ends in '.md' (2024-05-02-long.md)",
+        ".drafts": "a hidden folder",
+        "elsewhere": "a symbolic link to a folder is never followed",
+        "photo.jpg": "only '.md' files under articles/ are stories",
+    }
+    for name, said in expected.items():
+        (line,) = [x for x in plain.splitlines() if f"2024/{name}:1: warning: not read: " in x]
+        assert said in line, line
+    assert ".gitkeep" not in plain

@@ -167,6 +167,16 @@ BASE = (
         ("originalUrl: 'https://u:p@www.bbc.co.uk/x'\n", 6, "a user name or password"),
         ("images:\n  - url: '/\\evil.example/t.png'\n", 7, "image 'url'"),
         ("images:\n  - url: 'https://cdn.example\\@x.example/t.png'\n", 7, "image 'url'"),
+        ("title: again\n", 6, "'title' is given twice (first on line 2)"),
+        ('excerpt: "a file named \u202egpj.exe"\n', 6, "the invisible character U+202E"),
+        ('provider: {name: "BBC\u200b"}\n', 6, "the invisible character U+200B"),
+        ("excerpt: " + "x" * 2001 + "\n", 6, "'excerpt' is 2001 characters; the limit is 2000"),
+        (
+            "related:\n  - title: R\n    webUrl: https://example.com/r\n"
+            "    publishedDateTime: 0001-01-01T00:00:00Z\n",
+            9,
+            "must be from 1970 to 2099, not 1",
+        ),
     ],
 )
 def test_nested_problems_point_at_their_own_line(extra: str, line: int, fragment: str):
@@ -316,3 +326,25 @@ def test_new_refuses_a_url_browsers_would_read_as_another_host(tmp_path: Path, c
     err = capsys.readouterr().err
     assert "'webUrl' must be an absolute http(s) URL" in err and "a backslash" in err, err
     assert not list((content / "articles").rglob("*-x.md")), "no file for a refused story"
+
+
+@pytest.mark.parametrize("when", ["2106-03-01T00:00:00Z", "1969-12-31T23:59:59Z"])
+def test_a_date_feeds_and_archives_cannot_hold_is_an_error_at_its_line(when: str):
+    """2106 passed check, then made `build --future` fail in gzip's 32-bit timestamp."""
+    article, problems = _one(BASE.replace("2024-05-01T10:00:00Z", when) + "---\n")
+    assert article is None
+    (problem,) = [p for p in problems if p.level is Level.ERROR]
+    assert problem.line == 3 and "must be from 1970 to 2099" in problem.message, problem
+
+
+def test_joiners_that_words_and_emoji_need_are_allowed():
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # a word with a ZWNJ
+    emoji = "\U0001f469\u200d\U0001f4bb"  # woman technologist: two emoji and a ZWJ
+    text = f'excerpt: "{persian} {emoji}"\n'
+    article, problems = _one(BASE + text + "---\n")
+    assert article is not None, problems
+
+
+def test_front_matter_without_its_closing_line_says_so():
+    (problem,) = _one(BASE + "\nNo closing line.\n")[1]
+    assert problem.line == 1 and "no closing '---' line" in problem.message, problem
