@@ -265,7 +265,8 @@ def _files_after(
         name = os.path.relpath(file, root)
         if not is_article_name(name):
             continue
-        if os.path.isfile(file):
+        # As the walk lists it: a dangling link or a fifo is a file, to be reported.
+        if os.path.lexists(file) and not os.path.isdir(file):
             added = added or file not in files
             files[file] = prefix + name
         else:

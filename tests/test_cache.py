@@ -103,6 +103,20 @@ def test_a_load_can_reuse_the_previous_one_in_memory(tmp_path: Path):
     assert segments(cache) == saved
 
 
+@pytest.mark.parametrize("target", ["2024-04-01-nothing.md", "/etc/passwd"])
+def test_a_watched_reload_reports_a_bad_link_as_a_fresh_load_does(tmp_path: Path, target: str):
+    """`digest serve` is told of changed files: a dangling or outward link among them is an
+    error there too, as in `check` and `build`, never a story silently missing."""
+    content = copy_fixture("valid", tmp_path)
+    first = load_corpus(content, tmp_path / "cache")
+    link = content / "articles" / "2024" / "2024-04-01-link.md"
+    link.symlink_to(target)
+    again = load_corpus(content, tmp_path / "cache", previous=first, changed={str(link)})
+    fresh = load_corpus(content)
+    assert loaded(again) == loaded(fresh)
+    assert [p.path for p in fresh.errors] == [display_path(link)], fresh.errors
+
+
 def test_adding_a_file_parses_only_the_new_file(tmp_path: Path):
     content = copy_fixture("valid", tmp_path)
     cache = tmp_path / "cache"
