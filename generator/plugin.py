@@ -84,6 +84,7 @@ from generator.progress import progress
 from generator.search import FOLDER, SearchJob, shards
 from generator.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
 from generator.sitemap import build_sitemap, gzipped
+from generator.template_cache import CheckedBytecodeCache
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -659,7 +660,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             folder = self.cache_dir / "templates"
             with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+                env.bytecode_cache = CheckedBytecodeCache(str(folder))
         # Search results are site-absolute paths; under a sub-path they need its prefix.
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
