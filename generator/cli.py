@@ -8,10 +8,11 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from slugify import slugify
 
@@ -44,7 +45,6 @@ def _mkdocs_logging(verbose: bool) -> None:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build beside the site folder and swap the result in only when the whole build succeeded."""
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort
 
     _mkdocs_logging(args.verbose)
     overrides: dict = {"strict": args.strict}
@@ -77,22 +77,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     try:
         build(config)
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if digest.spare is not None:
-            folder.discard(digest.spare)
-        if not isinstance(exc, Exception):  # interrupted (Ctrl-C): the interruption goes on
-            raise
-        # Any failure, a template's included: MkDocs has logged a BuildError's message
-        # already, and anything else (say, a template error) is named here.
-        why = "see the errors above" if isinstance(exc, Abort) else f"{type(exc).__name__}: {exc}"
-        shown = display_path(folder.target)
-        print(f"error: build failed, {shown} left as it was: {why}", file=sys.stderr)
-        return 1
+        return _build_failed(exc, folder, staging, digest)
     # The plugin's tree: the spare it patched, or the staging folder (also when disabled).
     folder.swap_in(digest.tree or staging, digest.manifest, staging, digest.spare)
     tally = f": {digest.tally}" if digest.tally else ""  # none with the plugin disabled
     print(f"site written to {display_path(folder.target)}{tally}", file=sys.stderr)
     return 0
+
+
+def _build_failed(exc: BaseException, folder: SiteFolder, staging: Path, digest: Any) -> int:
+    """Clean up after a build that failed or was stopped, say so, and give its exit code."""
+    from mkdocs.exceptions import Abort
+
+    if not isinstance(exc, Exception):  # MkDocs tells plugins of errors, not of a stop
+        digest.on_build_error(error=RuntimeError("stopped"))
+    shutil.rmtree(staging, ignore_errors=True)
+    if digest.spare is not None:
+        folder.discard(digest.spare)
+    shown = display_path(folder.target)
+    kept = f"{shown} left as it was" if folder.target.exists() else f"nothing written to {shown}"
+    if isinstance(exc, KeyboardInterrupt):
+        print(f"error: build stopped ({_stopped_by(exc)}), {kept}", file=sys.stderr)
+        return _stop_code(exc)
+    if not isinstance(exc, Exception):
+        raise exc
+    # Any failure, a template's included: MkDocs has logged a BuildError's message
+    # already, and anything else (say, a template error) is named here.
+    why = "see the errors above" if isinstance(exc, Abort) else f"{type(exc).__name__}: {exc}"
+    print(f"error: build failed, {kept}: {_shortened(why)}", file=sys.stderr)
+    return 1
 
 
 def _project_folders(config: MkDocsConfig, cache_dir: str | None) -> dict[str, Path]:
@@ -365,9 +378,36 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`timeout`, `docker stop`, a CI job cancelled), taken as Ctrl-C is: the
+    command stops where it is, cleans up after itself and says so."""
+
+
+def _terminate(signum: int, frame: object) -> NoReturn:
+    raise Terminated
+
+
+def _stopped_by(exc: KeyboardInterrupt) -> str:
+    return "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+
+
+def _stop_code(exc: KeyboardInterrupt) -> int:
+    """The shell's exit code for a process ended by the signal: 128 + its number."""
+    return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
+
+
+def _shortened(text: str, limit: int = 2_000) -> str:
+    """An error's text for one line of a log: a full disk's can be hundreds of kilobytes."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt as exc:
+        print(f"error: stopped ({_stopped_by(exc)})", file=sys.stderr)
+        return _stop_code(exc)
 
 
 def run() -> NoReturn:
@@ -378,6 +418,7 @@ def run() -> NoReturn:
     at once. Everything the commands write is closed by then; the standard
     streams are flushed here, and no atexit handler is needed.
     """
+    signal.signal(signal.SIGTERM, _terminate)
     code = main()
     logging.shutdown()
     sys.stdout.flush()

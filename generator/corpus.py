@@ -15,6 +15,7 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections.abc import Iterable, Set
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -35,6 +36,7 @@ from generator.cache import (
 from generator.content_files import content_files, file_status, read_file
 from generator.errors import ContentError, Level
 from generator.index import Digest
+from generator.lifetime import die_with
 from generator.loader import display_path, find_articles, is_article_name, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
@@ -281,7 +283,14 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked where the platform can: they start at once, with the modules loaded."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    """A parse worker is stopped by the build, not by Ctrl-C or SIGTERM (see `plugin`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with(os.getppid())
 
 
 def _parse(jobs: list[_Job], registry: dict[str, Topic] | None) -> list[FileResult]:

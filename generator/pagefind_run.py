@@ -1,18 +1,21 @@
 """The indexing process: each shard's documents written as files, then Pagefind run on them.
 
 A process of its own, so the build writes pages while Pagefind works, and
-it imports nothing of the package but this: it starts in a fraction of the
+it imports nothing of the package but this and `lifetime`: it starts in a fraction of the
 time the rest would take to import. It finds Pagefind's binary once and runs
 it directly rather than through `python -m pagefind`, a Python start per shard.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
+
+from generator.lifetime import die_with
 
 # A shard's documents ({path: HTML bytes}), pickled by the build for this process.
 DOCUMENTS = "documents.pickle"
@@ -52,6 +55,7 @@ def index_shards(work: Path, names: list[str]) -> int:
             [str(binary), "--site", str(source), "--output-path", str(output)],
             capture_output=True,
             text=True,
+            preexec_fn=functools.partial(die_with, os.getpid()),  # no threads here: safe
         )
         if result.returncode != 0:
             print(f"shard {name}:\n{result.stdout}\n{result.stderr}")
@@ -60,4 +64,5 @@ def index_shards(work: Path, names: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(index_shards(Path(sys.argv[1]), sys.argv[2:]))
+    die_with(int(sys.argv[1]))
+    raise SystemExit(index_shards(Path(sys.argv[2]), sys.argv[3:]))

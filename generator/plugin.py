@@ -27,11 +27,13 @@ import os
 import pickle
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version
@@ -69,6 +71,7 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
+from generator.lifetime import die_with
 from generator.page_cache import PageStore, replace_with, write_page
 from generator.pages import (
     MONTH_TEMPLATE,
@@ -1092,16 +1095,19 @@ def _render_all(
         chunks = [(start, min(start + _CHUNK, len(rest))) for start in range(0, len(rest), _CHUNK)]
         global _FORKED
         _FORKED = (plugin, rest, site_dir, store)
-        nice = (os.nice, (_YIELDING_NICENESS,)) if yielding else (None, ())
+        niceness = _YIELDING_NICENESS if yielding else 0
+        # An executor rather than multiprocessing's Pool: a worker killed with the build
+        # (SIGTERM to its process group) leaves a Pool waiting for ever; an executor fails.
+        pool = ProcessPoolExecutor(
+            workers, multiprocessing.get_context("fork"), _start_worker, (niceness,)
+        )
         try:
-            with multiprocessing.get_context("fork").Pool(workers, *nice) as pool:
-                # In order, so that keys line up with pages; the bar moves as chunks end.
-                for (start, end), written in zip(
-                    chunks, pool.imap(_write_chunk, chunks), strict=True
-                ):
-                    keys.update(zip(map(_page_file, rest[start:end]), written, strict=True))
-                    bar.update(len(written))
+            # In order, so that keys line up with pages; the bar moves as chunks end.
+            for (start, end), written in zip(chunks, pool.map(_write_chunk, chunks), strict=True):
+                keys.update(zip(map(_page_file, rest[start:end]), written, strict=True))
+                bar.update(len(written))
         finally:
+            pool.shutdown(cancel_futures=True)
             _FORKED = None
     return {path: keys[path] for path in map(_page_file, pages)}
 
@@ -1143,6 +1149,20 @@ _CHUNK = 250
 _YIELDING_NICENESS = 10
 # Set just before forking so the workers inherit it instead of pickling the plugin.
 _FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], str, PageStore | None] | None = None
+
+
+def _start_worker(niceness: int) -> None:
+    """A page worker: at the niceness asked for, and stopped by the build, not by signals.
+
+    Ctrl-C reaches every process of the terminal's group, and the build's own
+    handler for SIGTERM is inherited: either would end a worker with a
+    traceback of its own, while the build is already stopping the pool.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with(os.getppid())
+    if niceness:
+        os.nice(niceness)
 
 
 def _write_chunk(chunk: tuple[int, int]) -> list[str]:

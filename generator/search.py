@@ -28,6 +28,7 @@ import html
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,10 +43,15 @@ from generator.index import Digest
 from generator.page_cache import replace_with
 from generator.pagefind_run import DOCUMENTS
 from generator.pages import article_url
-from generator.trash import remove_in_background
+from generator.trash import remove_in_background, sweep
 
 # The site folder that holds one bundle per shard.
 FOLDER = "search"
+# The indexing process (see pagefind_run), told the build's process to die with.
+_INDEXER = (sys.executable, "-m", "generator.pagefind_run")
+# Work folders: in the cache folder, or else in the system's temporary folder.
+_WORK = ".search-"
+_TEMPORARY = "digest-search-"
 WHOLE = "all"
 RECENT = "recent"
 _CACHED = "search-"
@@ -110,6 +116,8 @@ class SearchJob:
     work: Path
     cache_dir: Path | None
     process: subprocess.Popen[str] | None
+    # The shards this job indexes, for a second try outside a cache folder that is full.
+    missing: dict[str, list[Article]]
 
     @classmethod
     def start(
@@ -120,33 +128,43 @@ class SearchJob:
         if store is not None:
             try:
                 store.mkdir(parents=True, exist_ok=True)
-                work = Path(tempfile.mkdtemp(prefix=".search-", dir=store))
+                sweep(store, _WORK)
+                work = Path(tempfile.mkdtemp(prefix=f"{_WORK}{os.getpid()}-", dir=store))
             except OSError:
                 store = None
         if store is None:
-            work = Path(tempfile.mkdtemp(prefix="digest-search-"))
-        bundles, missing = {}, []
-        for name in shards:
-            cached = store / f"{_CACHED}{name}-{keys[name]}" if store is not None else None
-            if cached is not None and cached.is_dir():
-                bundles[name] = cached
-                continue
-            bundles[name] = work / name / "bundle"
-            # One file here; the indexing process writes the tens of thousands of
-            # small source files, while this one writes the pages.
-            (work / name).mkdir()
-            documents = search_documents(shards[name])
-            (work / name / DOCUMENTS).write_bytes(pickle.dumps(documents, protocol=5))
-            missing.append(name)
+            sweep(Path(tempfile.gettempdir()), _TEMPORARY)
+            work = Path(tempfile.mkdtemp(prefix=f"{_TEMPORARY}{os.getpid()}-"))
+        bundles, missing = {}, {}
+        try:
+            for name, stories in shards.items():
+                cached = store / f"{_CACHED}{name}-{keys[name]}" if store is not None else None
+                if cached is not None and cached.is_dir():
+                    bundles[name] = cached
+                    continue
+                bundles[name] = work / name / "bundle"
+                # One file here; the indexing process writes the tens of thousands of
+                # small source files, while this one writes the pages.
+                (work / name).mkdir()
+                documents = search_documents(stories)
+                (work / name / DOCUMENTS).write_bytes(pickle.dumps(documents, protocol=5))
+                missing[name] = stories
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
+            if store is None:
+                raise
+            return cls.start(shards, target, None)  # a full cache folder: index elsewhere
         process = None
         if missing:
             process = subprocess.Popen(
-                [sys.executable, "-m", "generator.pagefind_run", str(work), *missing],
+                [*_INDEXER, str(os.getpid()), str(work), *missing],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
+                # A group of its own, so that stopping it stops the Pagefind it runs too.
+                process_group=0,
             )
-        return cls(target, bundles, keys, work, store, process)
+        return cls(target, bundles, keys, work, store, process, missing)
 
     @property
     def indexing(self) -> bool:
@@ -164,8 +182,16 @@ class SearchJob:
         try:
             if self.process is not None:
                 output = self.process.communicate()[0]
-                if self.process.returncode != 0:
-                    raise RuntimeError(f"pagefind failed:\n{output}")
+                if self.process.returncode != 0 and self.cache_dir is not None:
+                    # Most likely the cache folder's disk is full: the cache is a head
+                    # start, never a reason for the build to fail.
+                    self.cancel()
+                    again = SearchJob.start(self.missing, self.target, None)
+                    again.finish(prune=False, present=present)
+                    self.bundles = {n: b for n, b in self.bundles.items() if n not in self.missing}
+                    self.process = None
+                elif self.process.returncode != 0:
+                    raise RuntimeError(f"pagefind failed:\n{_last_lines(output)}")
             for name, bundle in self.bundles.items():
                 if self.cache_dir is not None and bundle.is_relative_to(self.work):
                     cached = self.cache_dir / f"{_CACHED}{name}-{self.keys[name]}"
@@ -184,7 +210,8 @@ class SearchJob:
     def cancel(self) -> None:
         """Stop the indexing and clean up after it: the build failed elsewhere."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         if self.process is None:  # nothing was indexed: the folder is empty
             shutil.rmtree(self.work, ignore_errors=True)
@@ -197,6 +224,11 @@ class SearchJob:
         for old in self.cache_dir.glob(f"{_CACHED}*"):
             if old.name not in kept:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _last_lines(output: str, lines: int = 20) -> str:
+    """The end of Pagefind's output, where its error is: the whole can be megabytes."""
+    return "\n".join(output.rstrip().splitlines()[-lines:])
 
 
 def _key(stories: list[Article]) -> str:

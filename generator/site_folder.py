@@ -1,8 +1,8 @@
 """The site folder a build replaces, and the earlier site kept beside it for the next build.
 
 A build never writes into the site readers see: it makes a whole new tree
-beside it and swaps that in with two renames, so a failed build leaves the
-site as it was. Making the tree from nothing costs, at archive scale, tens of
+beside it and swaps that in with one exchange of names, so a failed build
+leaves the site as it was. Making the tree from nothing costs, at archive scale, tens of
 thousands of folders and links: more than all the rest of a rebuild that
 added one story. So the site a swap replaces is not deleted but kept as the
 *spare* (`.site.spare/`), with its *manifest*: a key for each of its files
@@ -26,21 +26,27 @@ files, only costs the next build its head start.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import functools
 import os
 import pickle
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.modes import folder_mode
-from generator.trash import remove_in_background
+from generator.trash import remove_in_background, sweep
 
 # In every site a build writes: the mark that the folder may be replaced by the next build.
 MARKER = ".news-digest"
 MARKER_TEXT = b"Built by news-digest: digest build replaces this folder whole.\n"
 _MANIFEST = "manifest.pickle"
 _TREE = "site"
+# The folders a build makes beside the target (see `_beside`).
+_KINDS = ("building", "patching", "old")
 # The names `refusal` gives the project's folders by, and its content folder by.
 PROJECT = "the project's folder (where mkdocs.yml is)"
 CONTENT = "the content folder"
@@ -112,8 +118,10 @@ class SiteFolder:
         )
 
     def staging(self) -> Path:
-        """A new empty folder for a build to write into."""
+        """A new empty folder for a build to write into; what killed builds left goes."""
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        for kind in _KINDS:
+            sweep(self.target.parent, self._prefix(kind))
         return self._beside("building")
 
     def take_spare(self) -> Spare | None:
@@ -143,7 +151,11 @@ class SiteFolder:
     def swap_in(
         self, tree: Path, manifest: Manifest | None, staging: Path, spare: Spare | None
     ) -> None:
-        """Replace the target with `tree` in two renames, so readers never see half a site.
+        """Replace the target with `tree` in one step, so readers never see half a site.
+
+        One exchange of the two names where the system has it (Linux), so that
+        a build killed at any moment leaves a whole site under the target's
+        name; elsewhere two renames, between which there is none.
 
         `tree` is the build's `staging` folder or the tree of the `spare` it
         patched; whichever it is not is spent. The old site becomes the spare
@@ -152,13 +164,18 @@ class SiteFolder:
         leftovers of an interrupted deletion are swept by the next build.
         """
         live = self._live_manifest()
-        leftovers = sorted(self.target.parent.glob(f".{self.target.name}.old-*"))
+        leftovers: list[Path] = []
         old = None
         os.chmod(tree, folder_mode())  # made by mkdtemp, for this process alone
         if self.target.exists():
             old = self._beside("old")
-            os.rename(self.target, old / _TREE)
-        os.rename(tree, self.target)
+            if exchange(tree, self.target):  # `tree` now names the old site
+                os.rename(tree, old / _TREE)
+            else:
+                os.rename(self.target, old / _TREE)
+                os.rename(tree, self.target)
+        else:
+            os.rename(tree, self.target)
         self._manifest.unlink(missing_ok=True)
         if manifest is not None:
             stat = os.stat(self.target)
@@ -181,9 +198,13 @@ class SiteFolder:
             remove_in_background(leftovers)
 
     def _beside(self, kind: str) -> Path:
-        """A new empty folder beside the target, named for the target and what it is for."""
-        prefix = f".{self.target.name}.{kind}-"
+        """A new empty folder beside the target, named for the target, what it is for and
+        the build's process (see `trash.sweep`)."""
+        prefix = f"{self._prefix(kind)}{os.getpid()}-"
         return Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
+
+    def _prefix(self, kind: str) -> str:
+        return f".{self.target.name}.{kind}-"
 
     def _live_manifest(self) -> Manifest | None:
         """The target's manifest, when the target is still as the build that wrote it left it."""
@@ -198,6 +219,35 @@ class SiteFolder:
             ):
                 return manifest
         return None
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """The C library's renameat2 (Linux, glibc 2.28 on), or None."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    path, at = ctypes.c_char_p, ctypes.c_int
+    function.argtypes = [at, path, at, path, ctypes.c_uint]
+    return function
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap what two paths name in one atomic step; False where the system cannot do it."""
+    function = _renameat2()
+    if function is None:
+        return False
+    if function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE):
+        code = ctypes.get_errno()
+        if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # no such call on this disk
+            return False
+        raise OSError(code, os.strerror(code), str(second))
+    return True
 
 
 def remove_stale(tree: Path, old: Manifest, new: Manifest) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from generator import modes
 from generator.cli import main as digest
-from generator.site_folder import MARKER
+from generator.site_folder import MARKER, exchange
 from support import copy_fixture, write_config
 
 
@@ -141,3 +141,16 @@ def test_every_published_file_and_folder_is_readable_by_a_web_server(tmp_path: P
         if mode != (0o755 if (site / path).is_dir() else 0o644)
     }
     assert not wrong, f"not 0644 / 0755: {sorted(wrong.items())[:10]}; digest {' '.join(argv)}"
+
+
+def test_the_new_site_replaces_the_old_in_one_exchange_of_names(tmp_path: Path):
+    """One atomic step (Linux's renameat2): a build killed at any moment leaves a whole site
+    under the site's name, never none between two renames."""
+    old, new = tmp_path / "site", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "which").write_text("old", encoding="utf-8")
+    (new / "which").write_text("new", encoding="utf-8")
+    assert exchange(new, old), "this system has no atomic exchange of names"
+    assert (old / "which").read_text(encoding="utf-8") == "new"
+    assert (new / "which").read_text(encoding="utf-8") == "old"
