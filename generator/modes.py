@@ -1,10 +1,9 @@
-"""The modes published files and folders get: what the umask gives one made the ordinary way.
+"""The mode the site's own folder gets: what the umask gives a folder made the ordinary way.
 
-`tempfile.mkstemp` and `mkdtemp` make private files (0600) and folders (0700)
-whatever the umask says, which is right for a temporary file and wrong for a
-page or the site's own folder, which a web server must read. Whatever a build
-makes through them and publishes is given these modes instead: 0644 and 0755
-under the usual umask of 022.
+`tempfile.mkdtemp` makes private folders (0700) whatever the umask says,
+which is right for a temporary folder and wrong for the site, which a web
+server must read: the folder a build makes with it and publishes gets this
+mode instead (0755 under the usual umask of 022).
 """
 
 from __future__ import annotations
@@ -26,10 +25,6 @@ def umask() -> int:
     mask = os.umask(0o022)  # set and put back at once, at the first call, before any thread
     os.umask(mask)
     return mask
-
-
-def file_mode() -> int:
-    return 0o666 & ~umask()
 
 
 def folder_mode() -> int:

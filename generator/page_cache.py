@@ -2,25 +2,27 @@
 
 Each page is stored under a key that hashes everything its HTML is made
 from (the caller's job), in a folder of its own inside the cache folder. A
-page already there is hard-linked into the site instead of being rendered
-and written again: at tens of thousands of pages, rendering and writing is
-most of a build. Keys never go stale, they only stop being used; entries a
-build did not use are pruned after it. The folder may be deleted at any time.
+page already there is copied into the site instead of being rendered again:
+at tens of thousands of pages, rendering is most of a build. Keys never go
+stale, they only stop being used; entries a build did not use are pruned
+after it. The folder may be deleted at any time.
 
-Pages in the site may share their inode with the store, so nothing may write
-into a site file in place: every write here replaces the file.
+Each entry holds a hash of its page's bytes and is checked before it is
+used: a damaged one (a flipped byte, a truncated file) is dropped and the
+page rendered afresh, never published. And the site never shares a file
+with the store (no hard links): a page edited in the site cannot change the
+store, nor a damaged entry a published page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-
-from generator.modes import file_mode
 
 
 class PageStore:
@@ -28,47 +30,60 @@ class PageStore:
 
     def __init__(self, cache_dir: Path, folder: str = "pages"):
         self.root = cache_dir / folder
+        # Entries found damaged (and dropped) by this object; workers report theirs back.
+        self.damaged = 0
 
     def _path(self, key: str) -> str:
         return os.path.join(self.root, key[:2], key)
 
     def place(self, key: str, dest: str) -> bool:
-        """Put the stored page for `key` at `dest`; False when the store does not hold it."""
-        try:
-            replace_with(self._path(key), dest)
-        except OSError:
+        """Write the stored page for `key` at `dest`; False when the store does not hold it."""
+        data = self.get(key)
+        if data is None:
             return False
+        write_page(dest, data)
         return True
 
     def get(self, key: str) -> bytes | None:
-        """The stored bytes for `key`, None when the store does not hold them."""
+        """The stored bytes for `key`, None when the store does not hold them whole."""
+        path = self._path(key)
         try:
-            with open(self._path(key), "rb") as fh:
-                return fh.read()
+            with open(path, "rb") as fh:
+                entry = fh.read()
         except OSError:
             return None
+        stored, data = entry[:_HASH_BYTES], entry[_HASH_BYTES:]
+        if stored != _hash(data):
+            self.damaged += 1
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            return None
+        return data
 
     def keep(self, key: str, data: bytes) -> bool:
         """Store `data` under `key`; False when the store cannot be written."""
+        temp = None
         try:
             folder = os.path.dirname(self._path(key))
             os.makedirs(folder, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=folder, prefix=".page-")
-            os.fchmod(fd, file_mode())  # linked into the site, which a web server must read
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(_hash(data) + data)
             os.replace(temp, self._path(key))
         except OSError:
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
             return False
         return True
 
     def put(self, key: str, data: bytes, dest: str) -> None:
-        """Store a freshly rendered page and put it at `dest`.
+        """Store a freshly rendered page and write it at `dest`.
 
         A store that cannot be written costs speed, never the page.
         """
-        if not (self.keep(key, data) and self.place(key, dest)):
-            write_page(dest, data)
+        self.keep(key, data)
+        write_page(dest, data)
 
     def prune(self, keep: Iterable[str]) -> None:
         """Delete stored pages not in `keep`, so the store holds one build's pages."""
@@ -81,6 +96,13 @@ class PageStore:
                     if entry.name not in wanted:
                         with contextlib.suppress(OSError):
                             os.unlink(entry.path)
+
+
+_HASH_BYTES = 16
+
+
+def _hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_HASH_BYTES).digest()
 
 
 # A file created here, or an error: never an existing file opened.

@@ -9,6 +9,8 @@ it directly rather than through `python -m pagefind`, a Python start per shard.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import pickle
 import subprocess
@@ -19,6 +21,23 @@ from generator.lifetime import die_with
 
 # A shard's documents ({path: HTML bytes}), pickled by the build for this process.
 DOCUMENTS = "documents.pickle"
+# In each bundle made: {path in the bundle: hash of its bytes}, checked when it is used.
+BUNDLE_FILES = ".files.json"
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _list_bundle(bundle: Path) -> None:
+    """Write the bundle's list of file hashes, here, while the build is writing its pages."""
+    files = {}
+    for folder, _, names in os.walk(bundle):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as fh:
+                files[os.path.relpath(path, bundle)] = file_hash(fh.read())
+    (bundle / BUNDLE_FILES).write_text(json.dumps(files, sort_keys=True), encoding="utf-8")
 
 
 def _write_sources(documents: dict[str, bytes], source: Path) -> None:
@@ -60,6 +79,7 @@ def index_shards(work: Path, names: list[str]) -> int:
         if result.returncode != 0:
             print(f"shard {name}:\n{result.stdout}\n{result.stderr}")
             return 1
+        _list_bundle(output)
     return 0
 
 

@@ -634,6 +634,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 store.keep(name, data)
             self._feed_keys.append(name)
             feeds[feed.path] = data
+        if store.damaged:
+            log.warning("digest: %d damaged feed(s) in the cache were made afresh", store.damaged)
         return feeds
 
     def _date_build(self, digest: Digest) -> None:
@@ -735,6 +737,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if store is not None:
                 store.prune([*keys.values(), *self._feed_keys])
                 self.manifest = Manifest({**written, **keys}, folders)
+                if store.damaged:
+                    log.warning(
+                        "digest: %d damaged page(s) in the cache (%s) were made afresh",
+                        store.damaged,
+                        store.root,
+                    )
             if self.serving:
                 assert self.digest is not None
                 self._built = BuiltPages(self.digest, self._page_settings(), self.pages)
@@ -987,7 +995,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return (shell, page.url, page.title, page.template, page.topics, page.sources)
 
     def write(self, page: GeneratedPage, site_dir: str, store: PageStore | None) -> str:
-        """Write one page from its shape's shell, or link it from `store`; gives its key."""
+        """Write one page from its shape's shell, or copy it from `store`; gives its key."""
         path = os.path.join(site_dir, _page_file(page))
         if store is None:
             write_page(path, self._html(page))
@@ -1103,8 +1111,12 @@ def _render_all(
         )
         try:
             # In order, so that keys line up with pages; the bar moves as chunks end.
-            for (start, end), written in zip(chunks, pool.map(_write_chunk, chunks), strict=True):
+            for (start, end), (written, damaged) in zip(
+                chunks, pool.map(_write_chunk, chunks), strict=True
+            ):
                 keys.update(zip(map(_page_file, rest[start:end]), written, strict=True))
+                if store is not None:
+                    store.damaged += damaged
                 bar.update(len(written))
         finally:
             pool.shutdown(cancel_futures=True)
@@ -1165,8 +1177,11 @@ def _start_worker(niceness: int) -> None:
         os.nice(niceness)
 
 
-def _write_chunk(chunk: tuple[int, int]) -> list[str]:
+def _write_chunk(chunk: tuple[int, int]) -> tuple[list[str], int]:
+    """A worker's pages: their keys, and how many stored pages it found damaged."""
     assert _FORKED is not None
     plugin, pages, site_dir, store = _FORKED
     start, end = chunk
-    return [plugin.write(page, site_dir, store) for page in pages[start:end]]
+    before = store.damaged if store is not None else 0
+    keys = [plugin.write(page, site_dir, store) for page in pages[start:end]]
+    return keys, (store.damaged - before if store is not None else 0)

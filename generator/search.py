@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import json
+import logging
 import os
 import pickle
 import shutil
@@ -40,10 +42,11 @@ from pathlib import Path
 from generator.article import Article
 from generator.cache import code_key
 from generator.index import Digest
-from generator.page_cache import replace_with
-from generator.pagefind_run import DOCUMENTS
+from generator.pagefind_run import BUNDLE_FILES, DOCUMENTS, file_hash
 from generator.pages import article_url
 from generator.trash import remove_in_background, sweep
+
+log = logging.getLogger("mkdocs.plugins.digest")
 
 # The site folder that holds one bundle per shard.
 FOLDER = "search"
@@ -116,8 +119,10 @@ class SearchJob:
     work: Path
     cache_dir: Path | None
     process: subprocess.Popen[str] | None
-    # The shards this job indexes, for a second try outside a cache folder that is full.
-    missing: dict[str, list[Article]]
+    # Every shard's stories, and those this job indexes: for a second try, outside a cache
+    # folder that is full, or for a bundle found damaged in the cache.
+    shards: dict[str, list[Article]]
+    missing: list[str]
 
     @classmethod
     def start(
@@ -135,7 +140,8 @@ class SearchJob:
         if store is None:
             sweep(Path(tempfile.gettempdir()), _TEMPORARY)
             work = Path(tempfile.mkdtemp(prefix=f"{_TEMPORARY}{os.getpid()}-"))
-        bundles, missing = {}, {}
+        bundles: dict[str, Path] = {}
+        missing: list[str] = []
         try:
             for name, stories in shards.items():
                 cached = store / f"{_CACHED}{name}-{keys[name]}" if store is not None else None
@@ -148,7 +154,7 @@ class SearchJob:
                 (work / name).mkdir()
                 documents = search_documents(stories)
                 (work / name / DOCUMENTS).write_bytes(pickle.dumps(documents, protocol=5))
-                missing[name] = stories
+                missing.append(name)
         except OSError:
             shutil.rmtree(work, ignore_errors=True)
             if store is None:
@@ -164,7 +170,7 @@ class SearchJob:
                 # A group of its own, so that stopping it stops the Pagefind it runs too.
                 process_group=0,
             )
-        return cls(target, bundles, keys, work, store, process, missing)
+        return cls(target, bundles, keys, work, store, process, shards, missing)
 
     @property
     def indexing(self) -> bool:
@@ -180,32 +186,56 @@ class SearchJob:
         stay as they are when their key is this job's.
         """
         try:
-            if self.process is not None:
-                output = self.process.communicate()[0]
-                if self.process.returncode != 0 and self.cache_dir is not None:
-                    # Most likely the cache folder's disk is full: the cache is a head
-                    # start, never a reason for the build to fail.
-                    self.cancel()
-                    again = SearchJob.start(self.missing, self.target, None)
-                    again.finish(prune=False, present=present)
-                    self.bundles = {n: b for n, b in self.bundles.items() if n not in self.missing}
-                    self.process = None
-                elif self.process.returncode != 0:
-                    raise RuntimeError(f"pagefind failed:\n{_last_lines(output)}")
-            for name, bundle in self.bundles.items():
-                if self.cache_dir is not None and bundle.is_relative_to(self.work):
-                    cached = self.cache_dir / f"{_CACHED}{name}-{self.keys[name]}"
-                    with contextlib.suppress(OSError):
-                        os.replace(bundle, cached)
-                        bundle = cached
-                if (present or {}).get(name) == self.keys[name]:
-                    continue
-                shutil.rmtree(self.target / name, ignore_errors=True)
-                shutil.copytree(bundle, self.target / name, copy_function=replace_with)
+            self._wait()
+            damaged = [n for n, bundle in self.bundles.items() if not self._put(n, bundle, present)]
+            if damaged:
+                log.warning(
+                    "digest: the search index in the cache was damaged (%s); it is made afresh",
+                    ", ".join(damaged),
+                )
+                again = {name: self.shards[name] for name in damaged}
+                SearchJob.start(again, self.target, self.cache_dir).finish(prune=False)
             if self.cache_dir is not None and prune:
                 self._prune()
         finally:
             self.cancel()
+
+    def _wait(self) -> None:
+        """Wait for the indexing; where it failed in the cache folder, index again elsewhere."""
+        if self.process is None:
+            return
+        output = self.process.communicate()[0]
+        if self.process.returncode == 0:
+            return
+        if self.cache_dir is None:
+            raise RuntimeError(f"pagefind failed:\n{_last_lines(output)}")
+        # Most likely the cache folder's disk is full: the cache is a head start, never a
+        # reason for the build to fail.
+        self.cancel()
+        again = {name: self.shards[name] for name in self.missing}
+        SearchJob.start(again, self.target, None).finish(prune=False)
+        self.bundles = {n: b for n, b in self.bundles.items() if n not in self.missing}
+        self.process = None
+
+    def _put(self, name: str, bundle: Path, present: Mapping[str, str] | None) -> bool:
+        """Put a shard's bundle in the site, a fresh one in the cache first; False when the
+        cache's bundle was damaged (and is now gone)."""
+        fresh = bundle.is_relative_to(self.work)
+        if self.cache_dir is not None and fresh:
+            cached = self.cache_dir / f"{_CACHED}{name}-{self.keys[name]}"
+            with contextlib.suppress(OSError):
+                os.replace(bundle, cached)
+                bundle = cached
+        if (present or {}).get(name) == self.keys[name]:
+            return True
+        shutil.rmtree(self.target / name, ignore_errors=True)
+        if copy_checked(bundle, self.target / name):
+            return True
+        shutil.rmtree(self.target / name, ignore_errors=True)
+        if fresh:
+            raise RuntimeError(f"the search index {name} could not be put into the site")
+        shutil.rmtree(bundle, ignore_errors=True)
+        return False
 
     def cancel(self) -> None:
         """Stop the indexing and clean up after it: the build failed elsewhere."""
@@ -224,6 +254,35 @@ class SearchJob:
         for old in self.cache_dir.glob(f"{_CACHED}*"):
             if old.name not in kept:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def copy_checked(bundle: Path, target: Path) -> bool:
+    """Copy a bundle into the site, each file checked against the bundle's list of hashes
+    (written by the indexer); False when a file is missing, extra or changed.
+
+    Copies, not links: the site never shares a file with the cache.
+    """
+    try:
+        expected = json.loads((bundle / BUNDLE_FILES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    found = {
+        os.path.relpath(os.path.join(folder, name), bundle): os.path.join(folder, name)
+        for folder, _, names in os.walk(bundle)
+        for name in names
+        if not (folder == str(bundle) and name == BUNDLE_FILES)
+    }
+    if found.keys() != expected.keys():
+        return False
+    for relative, source in sorted(found.items()):
+        with open(source, "rb") as fh:
+            data = fh.read()
+        if file_hash(data) != expected[relative]:
+            return False
+        dest = target / relative
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    return True
 
 
 def _last_lines(output: str, lines: int = 20) -> str:

@@ -95,21 +95,81 @@ def test_deleting_the_cache_is_always_safe(tmp_path: Path):
     assert _files(site) == before
 
 
+def _pages(root: Path) -> dict[Path, tuple[int, bytes]]:
+    """Each page's inode and bytes, by its path in the site."""
+    found = root.rglob("index.html")
+    return {p.relative_to(root): (p.stat().st_ino, p.read_bytes()) for p in found}
+
+
 def test_a_rebuild_writes_only_the_pages_a_change_reaches(tmp_path: Path):
     content, site = _warm(tmp_path)
-    pages = {p: (p.stat().st_ino, p.read_bytes()) for p in site.root.rglob("index.html")}
+    assert build(tmp_path, content)[0] == 0  # the first site is now kept as the spare
+    pages = _pages(tmp_path / ".site.spare" / "site")
     story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
     story.write_text(
         story.read_text("utf-8").replace("Hotel: a general", "Hotel: an edited"), "utf-8"
     )
-    assert build(tmp_path, content)[0] == 0
-    after = {p: (p.stat().st_ino, p.read_bytes()) for p in site.root.rglob("index.html")}
+    assert build(tmp_path, content)[0] == 0  # patches the spare into the new site
+    after = _pages(site.root)
     assert after.keys() == pages.keys()
     changed = {p for p in pages if pages[p][1] != after[p][1]}
-    hotel = site.root / "news/2024/01/05/hotel-general/index.html"
-    assert hotel in changed and len(changed) < len(pages) // 2
-    # An unchanged page is the same file as before, linked from the cache; only the one
-    # page of each shape that MkDocs renders itself is written again.
+    assert Path("news/2024/01/05/hotel-general/index.html") in changed
+    assert len(changed) < len(pages) // 2
+    # An unchanged page is the spare's file as it was; only the one page of each shape
+    # that MkDocs renders itself is written again.
     rewritten = {p for p in pages if p not in changed and pages[p][0] != after[p][0]}
-    shapes = {(p.relative_to(site.root).parts[0], len(p.parts)) for p in pages}
+    shapes = {(p.parts[0], len(p.parts)) for p in pages}
     assert len(rewritten) <= len(shapes)
+
+
+def _inodes(root: Path) -> set[tuple[int, int]]:
+    return {(p.stat().st_dev, p.stat().st_ino) for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_site_shares_no_file_with_the_cache(tmp_path: Path):
+    """Pages and search bundles are copied from the cache, never linked: a script appended
+    to a published page must not come back when the site is deleted and built again."""
+    content, site = _warm(tmp_path)
+    shutil.rmtree(site.root)
+    assert build(tmp_path, content)[0] == 0  # every page and bundle from the cache
+    cache = tmp_path / ".cache" / "digest"
+    assert not _inodes(site.root) & _inodes(cache), "a site file is a cache file"
+    page = site.root / "news/2024/03/01/alpha-first-story/index.html"
+    page.write_text(page.read_text("utf-8") + "<script>alert(1)</script>", "utf-8")
+    shutil.rmtree(site.root)
+    assert build(tmp_path, content)[0] == 0
+    assert "<script>alert(1)</script>" not in page.read_text("utf-8")
+
+
+def test_damaged_page_entries_are_made_afresh_and_said_once(tmp_path: Path, capsys):
+    content, site = _warm(tmp_path)
+    before = _files(site)
+    entries = [p for p in (tmp_path / ".cache" / "digest" / "pages").rglob("*") if p.is_file()]
+    assert len(entries) > 10
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        data[len(data) // 2] ^= 0x01  # one flipped bit in the middle of each page
+        entry.write_bytes(bytes(data))
+    shutil.rmtree(site.root)  # so that every page comes from the cache
+    capsys.readouterr()
+    code, site = build(tmp_path, content)
+    err = capsys.readouterr().err
+    assert code == 0, site.command
+    assert _files(site) == before, "a damaged cache entry reached the site"
+    assert err.count("damaged page(s) in the cache") == 1, err
+
+
+def test_a_damaged_search_index_in_the_cache_is_made_afresh(tmp_path: Path, capsys):
+    content, site = _warm(tmp_path)
+    before = _files(site)
+    (bundle,) = (tmp_path / ".cache" / "digest").glob("search-*")
+    files = sorted(p for p in bundle.rglob("*") if p.is_file() and p.name != ".files.json")
+    for gone in files[::3]:  # a third of the bundle's files deleted
+        gone.unlink()
+    shutil.rmtree(site.root)
+    capsys.readouterr()
+    code, site = build(tmp_path, content)
+    err = capsys.readouterr().err
+    assert code == 0, site.command
+    assert err.count("the search index in the cache was damaged") == 1, err
+    assert _files(site) == before, "the search index in the site is not whole"
