@@ -220,22 +220,32 @@ class SearchJob:
     def _put(self, name: str, bundle: Path, present: Mapping[str, str] | None) -> bool:
         """Put a shard's bundle in the site, a fresh one in the cache first; False when the
         cache's bundle was damaged (and is now gone)."""
-        fresh = bundle.is_relative_to(self.work)
-        if self.cache_dir is not None and fresh:
+        dest, fresh = self.target / name, bundle.is_relative_to(self.work)
+        if fresh and self.cache_dir is not None:
             cached = self.cache_dir / f"{_CACHED}{name}-{self.keys[name]}"
             with contextlib.suppress(OSError):
                 os.replace(bundle, cached)
                 bundle = cached
         if (present or {}).get(name) == self.keys[name]:
             return True
-        shutil.rmtree(self.target / name, ignore_errors=True)
-        if copy_checked(bundle, self.target / name):
-            return True
-        shutil.rmtree(self.target / name, ignore_errors=True)
-        if fresh:
-            raise RuntimeError(f"the search index {name} could not be put into the site")
-        shutil.rmtree(bundle, ignore_errors=True)
-        return False
+        shutil.rmtree(dest, ignore_errors=True)
+        if not fresh:
+            if copy_checked(bundle, dest):
+                return True
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.rmtree(bundle, ignore_errors=True)
+            return False
+        # Made by this job, so not checked: moved in when it is not kept (and the disk is
+        # the same), else copied.
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if bundle.is_relative_to(self.work):
+            with contextlib.suppress(OSError):
+                os.replace(bundle, dest)
+                (dest / BUNDLE_FILES).unlink()
+                return True
+        unlisted = shutil.ignore_patterns(BUNDLE_FILES)
+        shutil.copytree(bundle, dest, copy_function=shutil.copyfile, ignore=unlisted)
+        return True
 
     def cancel(self) -> None:
         """Stop the indexing and clean up after it: the build failed elsewhere."""
