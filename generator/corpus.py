@@ -177,26 +177,12 @@ def load_corpus(
                 results[i] = cache.get_known(path)
                 if results[i] is not None:
                     continue
-            # Taken before reading: a file changed in between is read again next time.
-            found = file_status(file, root)
-            if isinstance(found, str):
-                results[i] = (None, [ContentError(path, 1, Level.ERROR, found)])
+            looked = _look(file, path, root, cache, now_ns)
+            if not isinstance(looked, _Miss):
+                results[i] = looked
                 continue
-            stamp = file_stamp(found)
-            results[i] = cache.get_unchanged(path, stamp)
-            if results[i] is not None:
-                continue
-            data = read_file(file)
-            if isinstance(data, str):
-                results[i] = (None, [ContentError(path, 1, Level.ERROR, data)])
-                continue
-            digest = file_digest(data)
-            trusted = settled(stamp, now_ns)
-            results[i] = cache.get(path, digest, trusted)
-            if results[i] is not None:
-                continue
-            misses.append((i, path, digest, trusted))
-            todo.append((path, os.path.basename(file), data))
+            misses.append((i, path, looked.digest, looked.trusted))
+            todo.append((path, os.path.basename(file), looked.data))
             if pool is None and workers > 1 and len(misses) >= PARALLEL_MIN_FILES:
                 pool = stack.enter_context(_process_pool(workers))
             if pool is not None and len(todo) >= BATCH_FILES:
@@ -235,6 +221,34 @@ def load_corpus(
         paths=tuple(files),
         site_files=others.published,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Miss:
+    """A story file neither the cache nor a reading error answers: its bytes, to parse."""
+
+    digest: bytes
+    trusted: Stamp | None
+    data: bytes
+
+
+def _look(file: str, path: str, root: str, cache: ArticleCache, now_ns: int) -> FileResult | _Miss:
+    """A story file's result from the cache, or the error that stops it being read, or its
+    bytes to parse. The status is taken before reading: a file changed in between is read
+    again next time."""
+    found = file_status(file, root)
+    if isinstance(found, str):
+        return (None, [ContentError(path, 1, Level.ERROR, found)])
+    stamp = file_stamp(found)
+    known = cache.get_unchanged(path, stamp)
+    if known is not None:
+        return known
+    data = read_file(file)
+    if isinstance(data, str):
+        return (None, [ContentError(path, 1, Level.ERROR, data)])
+    digest, trusted = file_digest(data), settled(stamp, now_ns)
+    hit = cache.get(path, digest, trusted)
+    return hit if hit is not None else _Miss(digest, trusted, data)
 
 
 def _article_files(

@@ -48,17 +48,22 @@ def suggest(name: str, known: list[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
+def _registry_text(file: Path, path: str, content_dir: Path) -> str | ContentError:
+    """topics.yml's text, read under the rules stories are (see `content_files`)."""
+    found = file_status(str(file), os.path.realpath(content_dir))
+    data = read_file(str(file)) if not isinstance(found, str) else found
+    if isinstance(data, str):
+        return ContentError(path, 1, Level.ERROR, data)
+    return decode(data, path)
+
+
 def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[ContentError]]:
     """The declared topics by name, or None when there is no `topics.yml` (any name goes)."""
     file = content_dir / "topics.yml"
     if not file.is_file() and not file.is_symlink():
         return None, []
     path = display_path(file)
-    found = file_status(str(file), os.path.realpath(content_dir))
-    data = read_file(str(file)) if not isinstance(found, str) else found
-    if isinstance(data, str):
-        return {}, [ContentError(path, 1, Level.ERROR, data)]
-    text = decode(data, path)
+    text = _registry_text(file, path, content_dir)
     if isinstance(text, ContentError):
         return {}, [text]
     try:
