@@ -61,6 +61,7 @@ from generator.cache import code_key, paused_gc
 from generator.clock import EPOCH_ENV, build_time
 from generator.config import DigestConfig
 from generator.corpus import Corpus, Tally, load_corpus
+from generator.csp import with_policy
 from generator.feeds import (
     FeedFile,
     FeedLink,
@@ -692,15 +693,29 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return context
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        output = self._with_policy(output)
         generated = self._representative(page)
         if generated is None:
-            return None
+            return output
         shell = self.shells[shape(generated)] = Shell.parse(output, page.file.src_uri)
         # MkDocs writes this page in place; a stored page linked there by an earlier
         # (dirty) build must not be overwritten through the link.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(page.file.abs_dest_path)
         return shell.fill(self._values(generated))
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig):
+        """The theme's own pages (404.html) get the policy too."""
+        if not self.config.enabled or not template_name.endswith(".html"):
+            return None
+        return self._with_policy(output_content)
+
+    def _with_policy(self, html: str) -> str:
+        """A page with its Content-Security-Policy; a preview's is left without one, since
+        `mkdocs serve` adds a live-reload script of its own to every page it serves."""
+        return html if self.serving else with_policy(html)
 
     @event_priority(-100)  # after other plugins (search) have written their files
     def on_post_build(self, config: MkDocsConfig) -> None:
