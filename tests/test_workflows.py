@@ -112,32 +112,27 @@ def test_the_changed_stories_step_runs_as_a_shell_script(tmp_path: Path):
     (repo / "content" / "articles" / "2024" / "2024-01-01-old.md").write_text("old\n")
     git("add", ".")
     git("commit", "-q", "-m", "base")
-    git("checkout", "-q", "-b", "pr")
-    (repo / "content" / "articles" / "2024" / "2024-05-01-a new one.md").write_text("new\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "story")
-    git("checkout", "-q", "main")
-    git("merge", "-q", "--no-ff", "-m", "merge", "pr")
+    git("branch", "pr")
+
+    def merged(message: str, *files: str) -> None:
+        """A pull request adding `files` (paths under content/), merged into main as GitHub
+        merges it: with the base as the merge's first parent."""
+        git("checkout", "-q", "pr")
+        for name in files:
+            (repo / "content" / name).write_text("new\n")
+        git("add", ".")
+        git("commit", "-q", "-m", message)
+        git("checkout", "-q", "main")
+        git("merge", "-q", "--no-ff", "-m", f"merge {message}", "pr")
 
     def run() -> str:
         log.write_text("")
         subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, check=True)
         return log.read_text()
 
+    merged("story", "articles/2024/2024-05-01-a new one.md")
     assert run() == "check|--strict|--|content/articles/2024/2024-05-01-a new one.md|\n"
-    git("checkout", "-q", "pr")
-    (repo / "content" / "topics.yml").write_text("- name: AI\n- name: Robots\n")
-    (repo / "content" / "articles" / "2024" / "2024-05-02-robots.md").write_text("new\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "topic and story")
-    git("checkout", "-q", "main")
-    git("merge", "-q", "--no-ff", "-m", "merge 2", "pr")
+    merged("topic and story", "topics.yml", "articles/2024/2024-05-02-robots.md")
     assert run() == "check|--strict|\n", "a topics.yml change checks every story"
-    git("checkout", "-q", "pr")
-    (repo / "content" / "leak.txt").write_text("secret\n")
-    (repo / "content" / "articles" / "2024" / "2024-05-03-more.md").write_text("new\n")
-    git("add", ".")
-    git("commit", "-q", "-m", "a file beside the stories")
-    git("checkout", "-q", "main")
-    git("merge", "-q", "--no-ff", "-m", "merge 3", "pr")
+    merged("a file beside the stories", "leak.txt", "articles/2024/2024-05-03-more.md")
     assert run() == "check|--strict|\n", "a file added to content/ checks all of content/"
