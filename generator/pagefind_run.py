@@ -34,6 +34,8 @@ def _list_bundle(bundle: Path) -> None:
     files = {}
     for folder, _, names in os.walk(bundle):
         for name in names:
+            if folder == str(bundle) and name == BUNDLE_FILES:
+                continue  # an earlier list, were the bundle listed twice
             path = os.path.join(folder, name)
             with open(path, "rb") as fh:
                 files[os.path.relpath(path, bundle)] = file_hash(fh.read())
