@@ -46,6 +46,8 @@ class RelatedLink:
     provider: Provider | None = None
     quality: int | None = None
     images: tuple[Image, ...] = ()
+    amp_web_url: str | None = None
+    cdn_amp_web_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,8 @@ DATE_TIME = (
 
 REQUIRED_KEYS = ["title", "publishedDateTime", "webUrl", "topics"]
 _TEXT = {"type": "string", "minLength": 1}
-_SCORE = {"type": "integer", "minimum": 0, "maximum": 100}
+# Any whole number: real archives hold values past 100, and -1 for "not scored".
+_SCORE = {"type": "integer"}
 
 
 def _url(description: str) -> dict[str, Any]:
@@ -107,6 +108,8 @@ def article_schema() -> dict[str, Any]:
             "provider": _provider(),
             "quality": _SCORE,
             "images": _images("Pictures of the other story."),
+            "ampWebUrl": _url("The other story's AMP page."),
+            "cdnAmpWebUrl": _url("The other story's AMP page on a cache."),
         },
         RELATED_KEYS,
         required=["title", "webUrl"],
@@ -135,8 +138,8 @@ def article_schema() -> dict[str, Any]:
         "ampWebUrl": _url("The story's AMP page."),
         "cdnAmpWebUrl": _url("The story's AMP page on a CDN."),
         "type": {"type": "string", "default": "article", "examples": ["article", "video"]},
-        "quality": {**_SCORE, "description": "0 to 100."},
-        "heat": {**_SCORE, "description": "0 to 100; ranks ties and 'top' lists."},
+        "quality": {**_SCORE, "description": "A score; it only ranks (-1: not scored)."},
+        "heat": {**_SCORE, "description": "A score that breaks ties between stories."},
         "published": {
             "type": "boolean",
             "default": True,

@@ -65,6 +65,8 @@ RELATED_KEYS = [
     "provider",
     "quality",
     "images",
+    "ampWebUrl",
+    "cdnAmpWebUrl",
 ]
 PROVIDER_KEYS = ["name", "domain", "images"]
 # `isCached` is written by the curation tool the seed archive comes from.
@@ -128,8 +130,10 @@ class _Checker:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            self.error((*at, key), f"'{key}' must be a whole number from 0 to 100")
+        # Any whole number: scores only rank, and real archives hold values past 100 and -1
+        # for "not scored" (SPEC), which must never be a reason to refuse a story.
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error((*at, key), f"'{key}' must be a whole number, not {value!r}")
             return None
         return value
 
@@ -420,6 +424,8 @@ def _related(c: _Checker, meta: dict) -> tuple[RelatedLink, ...]:
             provider=c.provider(item, at),
             quality=c.integer(item, "quality", at),
             images=c.images(item, at),
+            amp_web_url=c.url(item, "ampWebUrl", at),
+            cdn_amp_web_url=c.url(item, "cdnAmpWebUrl", at),
         )
         if title and url:
             links.append(RelatedLink(title, url, **link_args))

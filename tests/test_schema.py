@@ -69,6 +69,9 @@ GOOD = (
 )
 
 
+ERR = Level.ERROR
+
+
 @pytest.mark.parametrize(
     ("change", "level"),
     [
@@ -78,8 +81,9 @@ GOOD = (
         (lambda t: t.replace("2024-05-01T10:00:00Z", '"yesterday"'), Level.ERROR),
         (lambda t: t.replace("topics: [AI]", "topics: AI"), Level.ERROR),
         (lambda t: t.replace("topics: [AI]", "topics: []"), Level.ERROR),
-        (lambda t: t + "quality: 150\n", Level.ERROR),
-        (lambda t: t + "heat: -1\n", Level.ERROR),
+        (lambda t: t + "quality: high\n", Level.ERROR),
+        (lambda t: t + "heat: 1.5\n", Level.ERROR),
+        (lambda t: t + "related:\n  - {title: R, webUrl: 'https://e.com/r', ampWebUrl: x}\n", ERR),
         (lambda t: t + 'published: "no"\n', Level.ERROR),
         (lambda t: t + "images:\n  - url: javascript:alert(1)\n", Level.ERROR),
         (lambda t: t + "images:\n  - url: '/\\evil.example/t.png'\n", Level.ERROR),

@@ -153,7 +153,7 @@ BASE = (
         ("images:\n  - url: javascript:alert(1)\n", 7, "image 'url'"),
         ("related:\n  - title: R\n    webUrl: not-a-url\n", 8, "'webUrl' must be an absolute"),
         ("related:\n  - webUrl: https://example.com/r\n", 7, "'title' is required"),
-        ("heat: -1\n", 6, "'heat' must be a whole number"),
+        ("heat: warm\n", 6, "'heat' must be a whole number, not 'warm'"),
         ("provider: scmp.com\n", 6, "'provider' must be a mapping"),
         ("originalUrl: //example.com/x\n", 6, "'originalUrl' must be an absolute"),
         ("a: &x [1]\nb: *x\n", 6, "aliases are not allowed"),
@@ -348,3 +348,18 @@ def test_joiners_that_words_and_emoji_need_are_allowed():
 def test_front_matter_without_its_closing_line_says_so():
     (problem,) = _one(BASE + "\nNo closing line.\n")[1]
     assert problem.line == 1 and "no closing '---' line" in problem.message, problem
+
+
+def test_real_archives_scores_and_amp_links_are_accepted_as_they_are():
+    """The seed's bot writes scores past 100 and -1 for "not scored", also in related
+    coverage, and AMP addresses for related stories: none is a reason to refuse or warn."""
+    extra = (
+        "quality: 269\nheat: -1\nrelated:\n  - title: R\n    webUrl: https://e.com/r\n"
+        "    quality: -1\n    ampWebUrl: https://e.com/amp/r\n"
+        "    cdnAmpWebUrl: https://e-com.cdn.ampproject.org/c/s/e.com/amp/r\n"
+    )
+    article, problems = _one(BASE + extra + "---\n")
+    assert article is not None and problems == [], problems
+    assert (article.quality, article.heat) == (269, -1)
+    (link,) = article.related
+    assert link.quality == -1 and link.amp_web_url == "https://e.com/amp/r"
