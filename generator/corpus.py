@@ -122,8 +122,8 @@ class Tally:
         published = "published" if built else "would be published"
         return (
             f"{self.read} {_plural(self.read, 'story', 'stories')} read: "
-            f"{self.published} {published}, {self.drafts} {_plural(self.drafts, 'draft')} "
-            f"held back, {self.scheduled} scheduled for later, {self.rejected} rejected"
+            f"{self.published} {published}, {self.drafts} unpublished held back, "
+            f"{self.scheduled} scheduled for later, {self.rejected} rejected"
         )
 
 

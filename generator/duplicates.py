@@ -30,8 +30,12 @@ NEAR_TITLE_SCORE = 90
 
 
 def find_duplicates(articles: Iterable[Article]) -> list[ContentError]:
-    """Errors for files that link to the same story, warnings for same-day near-equal titles."""
-    stories = list(articles)
+    """Errors for files that link to the same story, warnings for same-day near-equal titles.
+
+    Only among published stories: no reader sees an unpublished one (a draft, or in the
+    seed's archive a story folded into another's related coverage), so it duplicates nothing.
+    """
+    stories = [article for article in articles if not article.is_draft]
     problems, same_story = _same_url(stories)
     problems.extend(_similar_titles(stories, same_story))
     return problems

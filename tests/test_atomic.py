@@ -1,6 +1,6 @@
 """Nothing lost, nothing broken: every file is accounted for, and a failed build changes nothing.
 
-A build reports how many stories it read, published, held back (drafts,
+A build reports how many stories it read, published, held back (unpublished,
 scheduled) and rejected, and those add up to the files it found. It writes
 into a folder beside the target and swaps it in only when all went well, so a
 build that fails (bad content, a broken template) or is interrupted leaves the
@@ -24,7 +24,7 @@ import pytest
 from support import FIXTURES, REPO, build, copy_fixture
 
 TALLY = re.compile(
-    r"(\d+) stor(?:y|ies) read: (\d+) (?:would be )?published, (\d+) drafts? held back, "
+    r"(\d+) stor(?:y|ies) read: (\d+) (?:would be )?published, (\d+) unpublished held back, "
     r"(\d+) scheduled for later, (\d+) rejected"
 )
 JUNE_2024 = str(int(dt.datetime(2024, 6, 1, tzinfo=dt.UTC).timestamp()))

@@ -149,3 +149,33 @@ def test_a_path_that_is_not_a_file_is_an_error(capsys):
 
 def test_a_clean_corpus_passes_strict(capsys):
     assert _check(capsys, "--strict", "--content", str(FIXTURES / "valid"))[0] == 0
+
+
+STORY = """---
+title: "{title}"
+publishedDateTime: 2019-12-24T10:00:00Z
+webUrl: "https://cloud.example.com/automl-natural-language"
+topics: [AI]
+published: {published}
+---
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "errors"),
+    [("false", "false", 0), ("true", "false", 0), ("true", "true", 2)],
+)
+def test_only_published_stories_can_be_the_same_story_twice(
+    tmp_path: Path, capsys, first: str, second: str, errors: int
+):
+    """The seed's archive keeps stories its bot folded into another's coverage as
+    `published: false` files: no reader sees them, so they duplicate nothing."""
+    folder = tmp_path / "articles" / "2019"
+    folder.mkdir(parents=True)
+    for day, published in (("24", first), ("25", second)):
+        text = STORY.format(title=f"Automl natural language {day}", published=published)
+        (folder / f"2019-12-{day}-automl.md").write_text(text, encoding="utf-8")
+    code = digest(["check", "--content", str(tmp_path), "--no-cache"])
+    out = capsys.readouterr().out
+    assert out.count(": error: the same story as ") == errors, out
+    assert code == (1 if errors else 0)

@@ -58,7 +58,7 @@ def test_a_story_is_on_no_page_or_feed_before_its_time(tmp_path: Path, monkeypat
         titles = [e.title for e in feedparser.parse(site.root / feed).entries]
         assert titles == ["A story already out"], f"{feed}; reproduce: {command}"
     assert "scheduled" not in (site.root / "sitemap.xml").read_text()
-    assert "1 published, 0 drafts held back, 2 scheduled for later" in capsys.readouterr().err
+    assert "1 published, 0 unpublished held back, 2 scheduled for later" in capsys.readouterr().err
 
 
 def test_the_story_appears_once_its_time_has_come(tmp_path: Path, monkeypatch):
