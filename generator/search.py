@@ -241,7 +241,7 @@ class SearchJob:
         if bundle.is_relative_to(self.work):
             with contextlib.suppress(OSError):
                 os.replace(bundle, dest)
-                (dest / BUNDLE_FILES).unlink()
+                (dest / BUNDLE_FILES).unlink(missing_ok=True)
                 return True
         unlisted = shutil.ignore_patterns(BUNDLE_FILES)
         shutil.copytree(bundle, dest, copy_function=shutil.copyfile, ignore=unlisted)
