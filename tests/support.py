@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import warnings
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from generator.cli import main as digest
 
@@ -242,7 +243,9 @@ def live_markup(html: str, page: bool = True) -> list[str]:
     `page`: a whole built page, where the theme's known scripts, style and form are
     allowed; otherwise a fragment (a feed's HTML), where none are.
     """
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():  # a made-up fragment may look like a file name: it is text
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "lxml")
     found = []
     for el in soup.find_all(True):
         handlers = [a for a in el.attrs if a.lower().startswith("on")]
