@@ -34,6 +34,10 @@ TRACKING_PARAMS = frozenset(
         "smid",
         "ref_src",
         "ref_url",
+        # Medium's `?source=topic_page---…`, Engadget's `?src=rss`, the common `?ref=hn`.
+        "source",
+        "src",
+        "ref",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")

@@ -29,6 +29,10 @@ ARTICLES = DUPLICATES / "articles" / "2024"
         "https://news.example.com/a/b#comments",
         "https://news.example.com/a/b?utm_source=x&utm_campaign=y",
         "https://news.example.com/a/b?fbclid=1&gclid=2&mc_eid=3",
+        # As the seed's archive holds them: Medium's topic pages, Engadget's feed, a forum.
+        "https://news.example.com/a/b?source=topic_page---------0------------------1",
+        "https://news.example.com/a/b?src=rss",
+        "https://news.example.com/a/b?ref=hn&cmpid=x&ocid=y&smid=z&mc_cid=w",
         "https://news.example.com./a/b",
     ],
 )
