@@ -87,6 +87,46 @@ def file_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def write_checked(path: str, data: bytes) -> bool:
+    """Write a cache entry that `read_checked` can tell whole from damaged: the hash of its
+    bytes, then the bytes, in one step (a temporary file renamed into place).
+
+    False when the disk will not take it: a cache that cannot be written costs the next
+    build its head start, never this build.
+    """
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".entry-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(file_digest(data) + data)
+        os.replace(temp, path)
+    except OSError:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        return False
+    return True
+
+
+def read_checked(path: str) -> tuple[bytes | None, bool]:
+    """The bytes of an entry `write_checked` wrote, and whether it was there but damaged.
+
+    A damaged entry (a flipped byte, a truncated file) is deleted, so that it is written
+    afresh; (None, False) means there was none.
+    """
+    try:
+        with open(path, "rb") as fh:
+            entry = fh.read()
+    except OSError:
+        return None, False
+    stored, data = entry[:_CHECKSUM_BYTES], entry[_CHECKSUM_BYTES:]
+    if stored != file_digest(data):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return None, True
+    return data, False
+
+
 def fingerprint(content_dir: Path) -> str:
     """A hash of everything besides a file's own bytes that its result depends on."""
     h = hashlib.blake2b(digest_size=16)

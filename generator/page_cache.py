@@ -17,12 +17,12 @@ store, nor a damaged entry a published page.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from generator.cache import read_checked, write_checked
 
 
 class PageStore:
@@ -46,36 +46,18 @@ class PageStore:
 
     def get(self, key: str) -> bytes | None:
         """The stored bytes for `key`, None when the store does not hold them whole."""
-        path = self._path(key)
-        try:
-            with open(path, "rb") as fh:
-                entry = fh.read()
-        except OSError:
-            return None
-        stored, data = entry[:_HASH_BYTES], entry[_HASH_BYTES:]
-        if stored != _hash(data):
-            self.damaged += 1
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-            return None
+        data, damaged = read_checked(self._path(key))
+        self.damaged += damaged
         return data
 
     def keep(self, key: str, data: bytes) -> bool:
         """Store `data` under `key`; False when the store cannot be written."""
-        temp = None
+        path = self._path(key)
         try:
-            folder = os.path.dirname(self._path(key))
-            os.makedirs(folder, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=folder, prefix=".page-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_hash(data) + data)
-            os.replace(temp, self._path(key))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         except OSError:
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
             return False
-        return True
+        return write_checked(path, data)
 
     def put(self, key: str, data: bytes, dest: str) -> None:
         """Store a freshly rendered page and write it at `dest`.
@@ -96,13 +78,6 @@ class PageStore:
                     if entry.name not in wanted:
                         with contextlib.suppress(OSError):
                             os.unlink(entry.path)
-
-
-_HASH_BYTES = 16
-
-
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_HASH_BYTES).digest()
 
 
 # A file created here, or an error: never an existing file opened.

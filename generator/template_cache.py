@@ -12,22 +12,15 @@ one that cannot be written costs the next build its head start, never this build
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
 import os
-import tempfile
 
 import jinja2
 import jinja2.bccache
 
+from generator.cache import read_checked, write_checked
+
 log = logging.getLogger("mkdocs.plugins.digest")
-
-_HASH_BYTES = 16
-
-
-def _hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=_HASH_BYTES).digest()
 
 
 class CheckedBytecodeCache(jinja2.BytecodeCache):
@@ -42,30 +35,14 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = self._file(bucket)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return
-        stored, payload = data[:_HASH_BYTES], data[_HASH_BYTES:]
-        if stored != _hash(payload):
+        payload, damaged = read_checked(path)
+        if damaged:
             self.damaged += 1
             if self.damaged == 1:
                 log.warning("digest: a damaged compiled template in %s is compiled afresh", path)
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-            return
-        bucket.bytecode_from_string(payload)
+        if payload is not None:
+            bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = bucket.bytecode_to_string()
-        temp = None
-        try:
-            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".template-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(_hash(payload) + payload)
-            os.replace(temp, self._file(bucket))
-        except OSError:  # a full or read-only cache: the template is compiled next time too
-            if temp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+        # A full or read-only cache: the template is compiled next time too.
+        write_checked(self._file(bucket), bucket.bytecode_to_string())
