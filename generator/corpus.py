@@ -15,7 +15,6 @@ import contextlib
 import multiprocessing
 import os
 import pickle
-import signal
 import time
 from collections.abc import Iterable, Set
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -36,7 +35,7 @@ from generator.cache import (
 from generator.content_files import content_files, file_status, read_file
 from generator.errors import ContentError, Level
 from generator.index import Digest
-from generator.lifetime import die_with
+from generator.lifetime import start_worker
 from generator.loader import display_path, find_articles, is_article_name, load_article
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
@@ -155,15 +154,15 @@ def load_corpus(
     else:
         cache = ArticleCache.open(cache_dir, content_dir)
     registry, problems = load_registry(content_dir)
-    others = content_files(content_dir, _shown_prefix(content_dir))
+    prefix = _shown_prefix(content_dir)
+    others = content_files(content_dir, prefix)
     problems.extend(others.problems)
     root = os.path.realpath(content_dir)
     if previous is not None and previous.cache is not None and changed is not None:
-        files = _files_after(previous.paths, changed, content_dir)
+        files = _files_after(previous.paths, changed, content_dir, prefix)
     else:
         left_out: list[tuple[str, str]] = []
-        files, changed = _article_files(content_dir, left_out), None
-        prefix = _shown_prefix(content_dir)
+        files, changed = _article_files(content_dir, prefix, left_out), None
         problems.extend(ContentError(prefix + p, 1, Level.WARNING, why) for p, why in left_out)
     results: list[FileResult | None] = [None] * len(files)
     misses: list[tuple[int, str, bytes, Stamp | None]] = []  # position, shown path, digest, stamp
@@ -252,15 +251,15 @@ def _look(file: str, path: str, root: str, cache: ArticleCache, now_ns: int) -> 
 
 
 def _article_files(
-    content_dir: Path, left_out: list[tuple[str, str]] | None = None
+    content_dir: Path, prefix: str, left_out: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """Every article file with the path reports show for it, in `find_articles` order.
 
     The shown path is `display_path(content_dir) / <path inside content_dir>`,
-    joined as text: building Path objects per file would cost more than
-    reading a cached file.
+    joined as text (`prefix` is `_shown_prefix(content_dir)`): building Path
+    objects per file would cost more than reading a cached file.
     """
-    prefix, root = _shown_prefix(content_dir), str(content_dir)
+    root = str(content_dir)
     names = find_articles(content_dir, left_out)
     return [(os.path.join(root, name), prefix + name) for name in names]
 
@@ -271,10 +270,10 @@ def _shown_prefix(content_dir: Path) -> str:
 
 
 def _files_after(
-    before: Iterable[tuple[str, str]], changed: Set[str], content_dir: Path
+    before: Iterable[tuple[str, str]], changed: Set[str], content_dir: Path, prefix: str
 ) -> list[tuple[str, str]]:
     """`_article_files` as it is now, from what it was and the files changed since."""
-    prefix, root = _shown_prefix(content_dir), str(content_dir)
+    root = str(content_dir)
     files = dict(before)
     added = False
     for file in changed:
@@ -297,14 +296,7 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked where the platform can: they start at once, with the modules loaded."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker)
-
-
-def _start_worker() -> None:
-    """A parse worker is stopped by the build, not by Ctrl-C or SIGTERM (see `plugin`)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with(os.getppid())
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker)
 
 
 def _parse(jobs: list[_Job], registry: dict[str, Topic] | None) -> list[FileResult]:

@@ -1,4 +1,4 @@
-"""Helper processes that end with the build that started them.
+"""Helper processes that end with the build that started them, and are stopped by it alone.
 
 A build killed outright (`kill -9`, a runner that lost its machine) cannot
 stop its workers or its indexing process: each of them asks the system
@@ -24,3 +24,16 @@ def die_with(parent: int) -> None:
     prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before the call
         os._exit(1)
+
+
+def start_worker() -> None:
+    """Set up a forked worker (parsing stories, writing pages) to be stopped by its build only.
+
+    Ctrl-C reaches every process of the terminal's group, and the build's own
+    handler for SIGTERM is inherited: either would end a worker with a
+    traceback of its own while the build is already stopping its workers. And
+    a worker dies with its build.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with(os.getppid())

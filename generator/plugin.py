@@ -27,7 +27,6 @@ import os
 import pickle
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -72,7 +71,7 @@ from generator.feeds import (
     topic_feed_links,
 )
 from generator.index import Digest, build_index
-from generator.lifetime import die_with
+from generator.lifetime import start_worker
 from generator.page_cache import PageStore, replace_with, write_page
 from generator.pages import (
     MONTH_TEMPLATE,
@@ -1179,15 +1178,8 @@ _FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], str, PageStore | None] | N
 
 
 def _start_worker(niceness: int) -> None:
-    """A page worker: at the niceness asked for, and stopped by the build, not by signals.
-
-    Ctrl-C reaches every process of the terminal's group, and the build's own
-    handler for SIGTERM is inherited: either would end a worker with a
-    traceback of its own, while the build is already stopping the pool.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with(os.getppid())
+    """A page worker (see `lifetime.start_worker`), at the niceness asked for."""
+    start_worker()
     if niceness:
         os.nice(niceness)
 
