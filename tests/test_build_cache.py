@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 from support import REPO, Site, build, copy_fixture
@@ -87,9 +88,18 @@ def test_editing_mkdocs_yml_changes_the_pages(tmp_path: Path):
     assert home.select_one(".dg-card time")["datetime"].endswith("+09:00")
 
 
+def _work_done(cache: Path, wait: float = 30) -> None:
+    """Wait until the build's search work folder is gone: it is deleted in the background,
+    and a test deleting the cache beside that deletion would race it, not test the build."""
+    deadline = time.monotonic() + wait
+    while any(cache.glob("digest/.search-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def test_deleting_the_cache_is_always_safe(tmp_path: Path):
     content, site = _warm(tmp_path)
     before = _files(site)
+    _work_done(tmp_path / ".cache")
     shutil.rmtree(tmp_path / ".cache")
     assert build(tmp_path, content)[0] == 0
     assert _files(site) == before
