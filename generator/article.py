@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 # The top-level keys whose lines an Article keeps (`Article.key_lines`).
-LINE_KEYS = ("title", "webUrl", "originalUrl", "topics")
+LINE_KEYS = ("title", "webUrl", "originalUrl", "topics", "publishedDateTime")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
@@ -20,9 +21,11 @@ from generator.cache import paused_gc
 from generator.corpus import load_corpus
 from generator.duplicates import find_duplicates
 from generator.errors import ContentError, Level
+from generator.file_days import misdated
 from generator.loader import display_path, load_article
 from generator.schema import schema_json
 from generator.site_folder import CACHE, CONTENT, PROJECT, SiteFolder
+from generator.site_zone import DEFAULT_ZONE, site_zone
 from generator.topics import load_registry
 from generator.validate import is_http_url, validate_article
 
@@ -207,6 +210,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     content = Path(args.content)
     if not _has_articles(content):
         return 1
+    try:
+        tz = _check_zone(args.config_file)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     missing = [p for p in args.paths if not Path(p).is_file()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
@@ -215,6 +223,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     wanted = {display_path(Path(p)) for p in args.paths}
     with paused_gc():  # the corpus' many objects would make each collection slow
         found = [*corpus.problems, *find_duplicates(corpus.articles)]
+        found.extend(misdated(corpus.articles, tz))
     problems = sorted(p for p in found if not wanted or p.path in wanted)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
@@ -230,6 +239,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _check_zone(config_file: str | None) -> ZoneInfo:
+    """The site's time zone: from `-f`, else from ./mkdocs.yml when there is one, else UTC."""
+    if config_file is None:
+        if not Path("mkdocs.yml").is_file():
+            return ZoneInfo(DEFAULT_ZONE)
+        config_file = "mkdocs.yml"
+    return site_zone(Path(config_file))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -353,6 +371,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate articles: path:line: level: message")
     p.add_argument("--content", default="content", help="default: content")
+    p.add_argument(
+        "-f",
+        "--config-file",
+        help="the site's mkdocs.yml, for its time zone (default: ./mkdocs.yml if there is one)",
+    )
     p.add_argument("--strict", action="store_true", help="warnings are errors too")
     p.add_argument(
         "paths",

@@ -18,6 +18,7 @@ from mkdocs.config import config_options as c
 
 from generator.feeds import FeedSettings
 from generator.pages import PageSettings
+from generator.site_zone import DEFAULT_ZONE
 
 _PAGES = PageSettings()
 _FEEDS = FeedSettings()
@@ -76,7 +77,7 @@ class DigestConfig(base.Config):
     home_limit = WholeNumber(1, default=_PAGES.home_limit)
     per_page = WholeNumber(1, default=_PAGES.per_page)
     topic_stories = WholeNumber(0, default=_PAGES.topic_stories)
-    timezone = TimeZone(default="UTC")
+    timezone = TimeZone(default=DEFAULT_ZONE)
     drafts = c.Type(bool, default=False)
     # Show stories dated in the future (scheduled) now, instead of from their time on.
     future = c.Type(bool, default=False)

@@ -70,6 +70,7 @@ from generator.feeds import (
     site_feed_links,
     topic_feed_links,
 )
+from generator.file_days import misdated
 from generator.index import Digest, build_index
 from generator.lifetime import start_worker
 from generator.page_cache import PageStore, replace_with, write_page
@@ -543,7 +544,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         corpus = load_corpus(
             content_dir, self.cache_dir, workers=workers, previous=previous, changed=changed
         )
-        for problem in corpus.warnings:
+        for problem in [*corpus.warnings, *misdated(corpus.accepted, self.tz)]:
             log.warning(str(problem))
         # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
         now = None if self.config.future else build_time()
