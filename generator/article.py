@@ -10,7 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 # The top-level keys whose lines an Article keeps (`Article.key_lines`).
-LINE_KEYS = ("title", "webUrl", "originalUrl", "topics", "publishedDateTime")
+LINE_KEYS = (
+    *("title", "webUrl", "originalUrl", "topics", "publishedDateTime"),
+    *("provider", "images", "related"),
+)
 
 
 @dataclass(frozen=True, slots=True)

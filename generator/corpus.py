@@ -37,6 +37,7 @@ from generator.errors import ContentError, Level
 from generator.index import Digest
 from generator.lifetime import start_worker
 from generator.loader import display_path, find_articles, is_article_name, load_article
+from generator.site_pictures import missing_pictures
 from generator.topics import Topic, load_registry
 from generator.validate import check_corpus, validate_article
 
@@ -209,6 +210,7 @@ def load_corpus(
             articles.append(article)
     topics, cross = check_corpus(articles, registry)
     problems.extend(cross)
+    problems.extend(missing_pictures(articles, others.published, prefix))
     return Corpus(
         tuple(articles),
         topics,

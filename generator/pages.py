@@ -86,14 +86,41 @@ class MoreLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """A picture as pages show it.
+
+    One of this site's own (`on_site`: given as a site path, `/assets/x.jpg`) is
+    linked relatively from each page, as every link here is, so that it loads
+    under a sub-path too; another site's keeps its address.
+    """
+
+    src: str
+    on_site: bool
+    width: int | None
+    height: int | None
+    alt: str
+
+    @classmethod
+    def of(cls, image: Image, alt: str) -> Picture:
+        on_site = image.url.startswith("/")
+        src = image.url[1:] if on_site else image.url
+        return cls(src, on_site, image.width, image.height, alt)
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
-    """A story as every list shows it."""
+    """A story as every list shows it.
+
+    `initial` stands in for the source's logo where there is none, or where it
+    fails to load: a letter, never the browser's broken-picture icon.
+    """
 
     title: str
     url: str
     web_url: str
     source: str | None
-    logo: Image | None
+    initial: str
+    logo: Picture | None
     when: When
     excerpt: str | None
     topics: tuple[Link, ...]
@@ -237,7 +264,8 @@ class _Cards:
             url=article_url(a),
             web_url=a.web_url,
             source=a.provider.name if a.provider else None,
-            logo=a.provider.logo if a.provider else None,
+            initial=_initial(a.provider.name if a.provider else ""),
+            logo=Picture.of(a.provider.logo, "") if a.provider and a.provider.logo else None,
             when=When.of(a.published, tz),
             excerpt=a.excerpt,
             topics=tuple(self.topic_links[t] for t in a.topics),
@@ -250,6 +278,19 @@ class _Cards:
             Day(day.isoformat(), long_date(day), tuple(map(self, group)))
             for day, group in group_by_day(articles, self.digest.tz)
         )
+
+
+def _initial(name: str) -> str:
+    """The first letter or digit of a source's name, upper-cased ("the Verge" gives "T")."""
+    return next((ch.upper() for ch in name if ch.isalnum()), "")
+
+
+def featured_picture(article: Article) -> Picture | None:
+    """The story's first picture, described by its title (the seed's give the headline)."""
+    if not article.images:
+        return None
+    image = article.images[0]
+    return Picture.of(image, image.title or article.title)
 
 
 def paginate(
@@ -506,6 +547,7 @@ def _article_context(
 ) -> dict[str, Any]:
     return {
         "card": cards(article),
+        "picture": featured_picture(article),
         "day": long_date(article.published.astimezone(digest.tz).date()),
         "note": Note(article.body),
         "earlier": [

@@ -1047,6 +1047,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             head = self._heads[prefix, page.topics] = self._template("digest/head.html").render(
                 feeds=site_feeds + topic_feeds, rel=rel
             )
+        picture = page.context.get("picture")
+        if picture is not None:  # what a shared link previews (OpenGraph wants an absolute URL)
+            url = self.feed_site.absolute(picture.src) if picture.on_site else picture.src
+            head += f'\n  <meta property="og:image" content="{escape(url)}">'
         header = str(escape(page.title))
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",

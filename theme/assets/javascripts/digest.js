@@ -28,3 +28,29 @@
     el.textContent = moment === null ? label : label + ", " + clock.format(moment);
   });
 })();
+
+/* news-digest: a picture that fails to load goes, instead of showing the browser's broken-picture
+   icon: a source's logo leaves the source's initial under it showing, a story's picture its page. */
+(function () {
+  "use strict";
+
+  var pictures = ".dg-logo img, .dg-figure img";
+
+  function drop(img) {
+    var figure = img.closest(".dg-figure");
+    (figure || img).remove();
+  }
+
+  document.addEventListener(
+    "error",
+    function (event) {
+      var el = event.target;
+      if (el instanceof HTMLImageElement && el.matches(pictures)) drop(el);
+    },
+    true
+  );
+  // Those that failed before this ran; one still waiting to load (lazily) is not complete.
+  document.querySelectorAll(pictures).forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) drop(img);
+  });
+})();
