@@ -322,6 +322,27 @@ def _has_articles(content: Path) -> bool:
     return False
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Migrate a seed-layout site into the content folder; every file is reported.
+
+    Exit 1 when a story file was skipped for an error in it (it needs a fix in
+    the seed, then the import again), 2 when the import could not start.
+    """
+    # Imported here: only this command reads a seed, or may use the network.
+    from generator.seed_import import ImportOptions, ImportRefused, run_import
+
+    options = ImportOptions(Path(args.source), Path(args.content), args.fetch, args.old_site)
+    try:
+        report = run_import(options)
+    except ImportRefused as exc:
+        print(f"error: {exc}; nothing was imported", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    print(report.summary(), file=sys.stderr)
+    return 1 if report.refused else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema of the front matter (content/article.schema.json holds a copy)."""
     sys.stdout.write(schema_json())
@@ -395,6 +416,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--content", default="content", help="default: content")
     cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="migrate a site laid out like the seed into content/")
+    p.add_argument("source", metavar="SRC", help="the seed site's folder (_news/, _data/, ...)")
+    p.add_argument("--content", default="content", help="default: content")
+    p.add_argument(
+        "--fetch",
+        action="store_true",
+        help="take pictures missing from SRC from the old site over the network",
+    )
+    p.add_argument(
+        "--old-site",
+        metavar="URL",
+        help="the old site's address (default: url and baseurl of SRC/_config.yml)",
+    )
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("schema", help="print the JSON Schema of an article's front matter")
     p.set_defaults(func=cmd_schema)
