@@ -208,7 +208,7 @@ def _import_story(
     if target.exists():
         if target.read_bytes() == data:
             kept.add(_valid_as(data, target_shown, path.name))
-            return Outcome("unchanged", target_shown)
+            return Outcome("unchanged", target_shown, f"from {shown}")
         return Outcome(
             "skipped",
             shown,

@@ -80,3 +80,21 @@ def test_the_build_says_so_too_and_strict_fails(tmp_path: Path, capsys, strict: 
         assert code == 0
         # The URL keeps the file's day; the page shows the story's own.
         assert "9 May 2024" in site.page("news/2024/05/10/late-night-launch/").get_text()
+
+
+def test_the_zone_is_read_from_a_mkdocs_yml_with_tags_of_its_own(tmp_path: Path, capsys):
+    """MkDocs files may hold `!ENV` and `!!python/name:` values, which YAML alone cannot read."""
+    content = _content(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_name: !ENV [SITE_NAME, 'A digest']\n"
+        "markdown_extensions:\n"
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - digest:\n"
+        "      timezone: Europe/Berlin\n",
+        encoding="utf-8",
+    )
+    assert _check(capsys, content, "-f", str(config)) == (0, "")

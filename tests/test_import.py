@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -18,9 +20,11 @@ from generator.loader import display_path as shown
 from support import (
     FIXTURES,
     PIXEL,
+    REPO,
     SUB_PATH,
     QuietHandler,
     build,
+    offline,
     resolve,
 )
 
@@ -294,8 +298,6 @@ LOGOS = """() => [...document.querySelectorAll('.dg-logo')].map(logo => {
 def test_a_logo_or_picture_that_fails_to_load_never_shows_a_broken_icon(
     browser, served_import: str, outside: str
 ):
-    from support import offline
-
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     if outside == "answers":
         context.route(lambda url: not url.startswith(served_import), offline)
@@ -320,3 +322,24 @@ def test_a_logo_or_picture_that_fails_to_load_never_shows_a_broken_icon(
     else:
         assert figure.count() == 0 and page.locator(".dg-figure").count() == 0
     context.close()
+
+
+def test_the_migration_script_accounts_for_every_file_and_prints_the_counts(tmp_path: Path):
+    """bench/real_sample.py, which the README's migration figures come from, on the fixture."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "real_sample.py"),
+            str(SEED),
+            "--keep",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "seed: 7 story files" in run.stdout
+    assert "7 story files: 4 written, 0 unchanged, 3 skipped" in run.stdout
+    assert "every story file accounted for: yes" in run.stdout
+    assert "build (exit 0): 4 stories read: 3 published, 1 unpublished held back" in run.stdout
