@@ -17,6 +17,7 @@ nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -198,16 +199,20 @@ def _import_story(
     article = _valid(data, shown, path.name)
     if isinstance(article, str):
         return Outcome("skipped", shown, article)
-    data = pictures.localise(data, article)
+    localised = pictures.localise(data, article)
     target = content / "articles" / f"{article.date:%Y}" / path.name
     target_shown = display_path(target)
+    if localised == data:
+        article = dataclasses.replace(article, path=target_shown)
+    else:
+        data, article = localised, _valid_as(localised, target_shown, path.name)
     if target in writes.targets:
         return Outcome(
             "skipped", shown, f"another seed file of this name is {target_shown}; kept that one"
         )
     if target.exists():
         if target.read_bytes() == data:
-            kept.add(_valid_as(data, target_shown, path.name))
+            kept.add(article)
             return Outcome("unchanged", target_shown, f"from {shown}")
         return Outcome(
             "skipped",
@@ -220,7 +225,7 @@ def _import_story(
             "skipped", shown, f"the same story as {other} (the same webUrl); kept that one"
         )
     writes.add(target, data)
-    kept.add(_valid_as(data, target_shown, path.name))
+    kept.add(article)
     return Outcome("written", target_shown, f"from {shown}")
 
 
