@@ -40,22 +40,12 @@ from typing import Any
 import slugify
 import yaml
 
+import generator
 from generator.article import Article, Image, Provider, RelatedLink
 from generator.errors import ContentError
 
 # Bump when the cache file's layout or the meaning of an entry changes.
 CACHE_VERSION = 3
-# The modules whose code decides a file's result; editing one must invalidate the cache.
-SOURCES = (
-    "loader.py",
-    "validate.py",
-    "topics.py",
-    "article.py",
-    "errors.py",
-    "corpus.py",
-    "cache.py",
-    "urls.py",
-)
 _MAGIC = b"DIGEST\x00" + bytes([CACHE_VERSION])
 _CHECKSUM_BYTES = 16
 # Files the entries are split over: few enough to read quickly, enough that one is small.
@@ -132,9 +122,9 @@ def fingerprint(content_dir: Path) -> str:
     h = hashlib.blake2b(digest_size=16)
     versions = (CACHE_VERSION, sys.version, yaml.__version__, yaml.__with_libyaml__)
     h.update(repr((*versions, slugify.__version__)).encode())
-    package = Path(__file__).parent
-    for name in SOURCES:
-        h.update(name.encode() + b"\x00" + file_digest((package / name).read_bytes()))
+    # All of the package's code, not a list of the modules that seem to matter: a module
+    # added later could otherwise change results that the cache went on serving.
+    h.update(code_key())
     topics = content_dir / "topics.yml"
     h.update(file_digest(topics.read_bytes()) if topics.is_file() else b"none")
     return h.hexdigest()
@@ -144,8 +134,9 @@ def fingerprint(content_dir: Path) -> str:
 def code_key() -> bytes:
     """A hash of this package's code, which decides every story, page, feed and search index."""
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\x00" + path.read_bytes())
+    package = Path(generator.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\x00" + path.read_bytes())
     return h.digest()
 
 
@@ -155,7 +146,7 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple]]:
     The default for slots dataclasses restores each object through a Python
     `__setstate__` that looks its fields up again every time; a constructor
     call is more than twice as fast to unpickle, which is most of a warm load.
-    Entries are only read back by the code that wrote them (`SOURCES` is in
+    Entries are only read back by the code that wrote them (`code_key` is in
     the fingerprint), so the field order always matches.
     """
     values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))

@@ -59,7 +59,6 @@ class Corpus:
     files: int
     # How many files came from the cache and how many were parsed, for a progress line.
     cache_hits: int = 0
-    cache_misses: int = 0
     # The per-file results of this load, for the next load in the same process.
     cache: ArticleCache | None = field(default=None, repr=False, compare=False)
     # The article files of this load (path, path as shown), for the same.
@@ -217,7 +216,6 @@ def load_corpus(
         tuple(sorted(problems)),
         len(files),
         cache_hits=len(files) - len(misses),
-        cache_misses=len(misses),
         cache=cache,
         paths=tuple(files),
         site_files=others.published,

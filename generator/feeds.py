@@ -143,11 +143,6 @@ class FeedFile:
     make: Callable[[], bytes] = field(repr=False, compare=False)
 
 
-def build_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> dict[str, bytes]:
-    """Site-relative path -> file bytes, for every feed of the site."""
-    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings)}
-
-
 def plan_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> list[FeedFile]:
     """Every feed of the site: RSS and Atom for the site and each topic, daily, OPML."""
     entries = _Entries(site)

@@ -34,7 +34,6 @@ class Digest:
     topics: tuple[TopicIndex, ...]
     by_topic: dict[str, TopicIndex]
     by_month: dict[tuple[int, int], tuple[Article, ...]]
-    by_provider: dict[str, tuple[Article, ...]]
     tz: ZoneInfo
     # Stories left out because they are dated after the build's "now" (see `build_index`).
     scheduled: int = 0
@@ -82,14 +81,11 @@ def build_index(
     )
     topic_lists: dict[str, list[Article]] = defaultdict(list)
     month_lists: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    provider_lists: dict[str, list[Article]] = defaultdict(list)
     for article in shown:
         for name in article.topics:
             topic_lists[name].append(article)
         local = article.published.astimezone(tz)
         month_lists[(local.year, local.month)].append(article)
-        if article.provider is not None:
-            provider_lists[article.provider.domain or article.provider.name].append(article)
     ordered = sorted(topics.values(), key=lambda t: (t.name.casefold(), t.name))
     topic_index = tuple(TopicIndex(t, tuple(topic_lists.get(t.name, ()))) for t in ordered)
     return Digest(
@@ -97,7 +93,6 @@ def build_index(
         topics=topic_index,
         by_topic={t.topic.name: t for t in topic_index},
         by_month={k: tuple(v) for k, v in sorted(month_lists.items(), reverse=True)},
-        by_provider={k: tuple(v) for k, v in sorted(provider_lists.items())},
         tz=tz,
         scheduled=len(wanted) - len(shown),
         drafts=len(articles) - len(wanted),

@@ -81,53 +81,78 @@ def load_registry(content_dir: Path) -> tuple[dict[str, Topic] | None, list[Cont
     by_slug: dict[str, tuple[str, int]] = {}
     for i, entry in enumerate(data):
         line = lines.get((i,), 1)
-
-        def err(msg: str, at: int = line) -> None:
-            problems.append(ContentError(path, at, Level.ERROR, msg))
-
-        if not isinstance(entry, dict):
-            err("each topic must be a mapping with 'name' and 'description'")
+        found = _entry(entry, _EntryLines(path, lines, i, line), problems)
+        if found is None:
             continue
-        for key in sorted(set(entry) - {"name", "description", "slug"}, key=str):
+        if found.name in topics:
+            problems.append(
+                ContentError(path, line, Level.ERROR, f"topic '{found.name}' is declared twice")
+            )
+            continue
+        if found.slug in by_slug:
+            other, other_line = by_slug[found.slug]
             problems.append(
                 ContentError(
-                    path, lines.get((i, key), line), Level.WARNING, f"unknown topic key '{key}'"
+                    path,
+                    line,
+                    Level.ERROR,
+                    f"topic '{found.name}' has the slug '{found.slug}' of topic '{other}' "
+                    f"(line {other_line}); give one of them a distinct 'slug:'",
                 )
             )
-        name = entry.get("name")
-        description = entry.get("description")
-        if not isinstance(name, str) or not name.strip():
-            err("topic 'name' must be non-empty text", lines.get((i, "name"), line))
             continue
-        name = name.strip()
-        if bad := control_character(name + (description if isinstance(description, str) else "")):
-            err(f"topic '{name}' contains {bad}; remove it")
-            continue
-        if len(name) > MAX_TOPIC_CHARS:
-            err(f"topic name is over {MAX_TOPIC_CHARS} characters", lines.get((i, "name"), line))
-            continue
-        if description is not None and not isinstance(description, str):
-            err("topic 'description' must be text", lines.get((i, "description"), line))
-            continue
-        slug = entry.get("slug")
-        if slug is None:
-            slug = topic_slug(name)
-            if not slug:
-                err(f"topic '{name}' gives an empty slug; add a 'slug:' of a-z, 0-9 and '-'")
-                continue
-        elif not isinstance(slug, str) or not SLUG_RE.match(slug):
-            err("topic 'slug' must be lower-case a-z, 0-9 and '-'", lines.get((i, "slug"), line))
-            continue
-        if name in topics:
-            err(f"topic '{name}' is declared twice")
-            continue
-        if slug in by_slug:
-            other, other_line = by_slug[slug]
-            err(
-                f"topic '{name}' has the slug '{slug}' of topic '{other}' (line {other_line}); "
-                "give one of them a distinct 'slug:'"
-            )
-            continue
-        by_slug[slug] = (name, line)
-        topics[name] = Topic(name, slug, description.strip() if description else None)
+        by_slug[found.slug] = (found.name, line)
+        topics[found.name] = found
     return topics, problems
+
+
+@dataclass(frozen=True)
+class _EntryLines:
+    """Where one entry of topics.yml and its keys are, for its problems."""
+
+    path: str
+    lines: dict
+    index: int
+    line: int
+
+    def of(self, key: str) -> int:
+        return self.lines.get((self.index, key), self.line)
+
+
+def _entry(entry: object, at: _EntryLines, problems: list[ContentError]) -> Topic | None:
+    """One entry of topics.yml as a Topic, or None with its error added to `problems`."""
+
+    def err(msg: str, line: int = at.line) -> None:
+        problems.append(ContentError(at.path, line, Level.ERROR, msg))
+
+    if not isinstance(entry, dict):
+        err("each topic must be a mapping with 'name' and 'description'")
+        return None
+    for key in sorted(set(entry) - {"name", "description", "slug"}, key=str):
+        problems.append(
+            ContentError(at.path, at.of(key), Level.WARNING, f"unknown topic key '{key}'")
+        )
+    name, description = entry.get("name"), entry.get("description")
+    if not isinstance(name, str) or not name.strip():
+        err("topic 'name' must be non-empty text", at.of("name"))
+        return None
+    name = name.strip()
+    if bad := control_character(name + (description if isinstance(description, str) else "")):
+        err(f"topic '{name}' contains {bad}; remove it")
+        return None
+    if len(name) > MAX_TOPIC_CHARS:
+        err(f"topic name is over {MAX_TOPIC_CHARS} characters", at.of("name"))
+        return None
+    if description is not None and not isinstance(description, str):
+        err("topic 'description' must be text", at.of("description"))
+        return None
+    slug = entry.get("slug")
+    if slug is None:
+        slug = topic_slug(name)
+        if not slug:
+            err(f"topic '{name}' gives an empty slug; add a 'slug:' of a-z, 0-9 and '-'")
+            return None
+    elif not isinstance(slug, str) or not SLUG_RE.match(slug):
+        err("topic 'slug' must be lower-case a-z, 0-9 and '-'", at.of("slug"))
+        return None
+    return Topic(name, slug, description.strip() if description else None)

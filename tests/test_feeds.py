@@ -31,7 +31,7 @@ from generator.corpus import load_corpus
 from generator.feeds import (
     FeedSettings,
     FeedSite,
-    build_feeds,
+    plan_feeds,
     site_feed_links,
     topic_feed_links,
 )
@@ -57,6 +57,11 @@ RFC822 = re.compile(
 )
 
 
+def _feed_files(digest, site, settings) -> dict[str, bytes]:
+    """Every feed file of the site by its path, as the build writes them."""
+    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings)}
+
+
 @dataclass
 class Built:
     drafts: frozenset[str]
@@ -78,7 +83,7 @@ def build(corpus_dir: Path) -> tuple[Digest, dict[str, bytes]]:
     corpus = load_corpus(corpus_dir)
     assert corpus.errors == [], corpus.errors[:3]
     digest = build_index(corpus.articles, corpus.topics, UTC)
-    return digest, build_feeds(digest, SITE, SETTINGS)
+    return digest, _feed_files(digest, SITE, SETTINGS)
 
 
 @pytest.fixture(scope="module")
@@ -355,7 +360,7 @@ def test_daily_counts_days_with_stories_not_calendar_days():
     """Stories months apart still fill the daily feed: "now" plays no part."""
     stories = [story(f"s{i}", dt.datetime(2020 + i, 1, 1, 12, tzinfo=dt.UTC)) for i in range(3)]
     digest = build_index(stories, {"AI": Topic("AI", "ai")}, UTC)
-    feeds = build_feeds(digest, SITE, FeedSettings(daily_days=2))
+    feeds = _feed_files(digest, SITE, FeedSettings(daily_days=2))
     titles = [i.findtext("title") for i in rss_items(feeds["daily.xml"])]
     assert titles == [
         f"{SITE.title} — Saturday, 1 January 2022",
@@ -410,7 +415,7 @@ def test_content_is_escaped_never_live_markup():
         related=(RelatedLink(HOSTILE, "https://example.org/x?a=1&b=2"),),
     )
     digest = build_index([article], {"AI": Topic("AI", "ai")}, UTC)
-    feeds = build_feeds(digest, SITE, SETTINGS)
+    feeds = _feed_files(digest, SITE, SETTINGS)
     for path in ("feed.xml", "atom.xml", "topics/ai/feed.xml", "daily.xml"):
         assert not feedparser.parse(feeds[path]).bozo, path
     (item,) = rss_items(feeds["feed.xml"])
@@ -437,7 +442,7 @@ def test_topic_without_stories_gets_valid_empty_feeds(atom_schema: etree.RelaxNG
     when = dt.datetime(2024, 2, 21, 13, 31, tzinfo=dt.UTC)
     topics = {"AI": Topic("AI", "ai"), "Quiet": Topic("Quiet", "quiet", "Nothing yet")}
     digest = build_index([story("one", when)], topics, UTC)
-    feeds = build_feeds(digest, SITE, SETTINGS)
+    feeds = _feed_files(digest, SITE, SETTINGS)
     rss, atom = feeds["topics/quiet/feed.xml"], feeds["topics/quiet/atom.xml"]
     assert rss_items(rss) == [] and atom_entries(atom) == []
     assert_valid_rss(rss, "topics/quiet/feed.xml", {})
@@ -452,7 +457,7 @@ def test_topic_without_stories_gets_valid_empty_feeds(atom_schema: etree.RelaxNG
 
 
 def test_empty_digest_is_dated_at_the_epoch(atom_schema: etree.RelaxNG):
-    feeds = build_feeds(build_index([], {}, UTC), SITE, SETTINGS)
+    feeds = _feed_files(build_index([], {}, UTC), SITE, SETTINGS)
     assert set(feeds) == {"feed.xml", "atom.xml", "daily.xml", "feeds.opml"}
     feed = etree.fromstring(feeds["atom.xml"])
     assert atom_schema.validate(feed), atom_schema.error_log
@@ -470,7 +475,7 @@ def test_limit_is_respected_per_feed():
         story(f"s{i:02d}", dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i))
         for i in range(12)
     ]
-    feeds = build_feeds(
+    feeds = _feed_files(
         build_index(stories, {"AI": Topic("AI", "ai")}, UTC), SITE, FeedSettings(limit=5)
     )
     for path in ("feed.xml", "atom.xml", "topics/ai/feed.xml", "topics/ai/atom.xml"):

@@ -58,8 +58,3 @@ def test_months_and_days_follow_the_site_time_zone():
     assert [d.isoformat() for d, _ in days] == ["2024-01-20", "2024-01-05", "2024-01-01"]
     newest_two = group_by_day(berlin.by_month[(2024, 1)], berlin.tz, limit=2)
     assert newest_two == days[:2]
-
-
-def test_providers_are_grouped():
-    digest = _digest()
-    assert len(digest.by_provider["source.example.com"]) == len(digest.articles)
