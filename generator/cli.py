@@ -17,17 +17,17 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from generator.cache import paused_gc
-from generator.corpus import load_corpus
-from generator.duplicates import find_duplicates
-from generator.errors import ContentError, Level
-from generator.file_days import misdated
-from generator.loader import display_path, load_article
-from generator.schema import schema_json
-from generator.site_folder import CACHE, CONTENT, PROJECT, SiteFolder
-from generator.site_zone import DEFAULT_ZONE, site_zone
-from generator.topics import load_registry
-from generator.validate import is_http_url, validate_article
+from generator.build.site_folder import CACHE, CONTENT, PROJECT, SiteFolder
+from generator.content.cache import paused_gc
+from generator.content.corpus import load_corpus
+from generator.content.duplicates import find_duplicates
+from generator.content.errors import ContentError, Level
+from generator.content.file_days import misdated
+from generator.content.loader import display_path, load_article
+from generator.content.schema import schema_json
+from generator.content.topics import load_registry
+from generator.content.validate import is_http_url, validate_article
+from generator.mkdocs.site_zone import DEFAULT_ZONE, site_zone
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -123,7 +123,7 @@ def _project_folders(config: MkDocsConfig, cache_dir: str | None) -> dict[str, P
 def cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
+    from generator.mkdocs.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
 
     _mkdocs_logging(args.verbose)
     overrides: dict = {}
@@ -277,7 +277,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         meta["excerpt"] = args.excerpt
     if is_http_url(args.url):
         # Imported here: tldextract's import takes a tenth of a second that `digest check` spares.
-        from generator.providers import provider_domain, provider_name
+        from generator.content.providers import provider_domain, provider_name
 
         domain = provider_domain(args.url)
         meta["provider"] = {"name": provider_name(domain, corpus.articles), "domain": domain}
@@ -329,7 +329,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     the seed, then the import again), 2 when the import could not start.
     """
     # Imported here: only this command reads a seed, or may use the network.
-    from generator.seed_import import ImportOptions, ImportRefused, run_import
+    from generator.migrate.seed_import import ImportOptions, ImportRefused, run_import
 
     options = ImportOptions(Path(args.source), Path(args.content), args.fetch, args.old_site)
     try:

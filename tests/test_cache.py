@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.cache
-from generator.corpus import PARALLEL_MIN_FILES, Corpus, load_corpus
-from generator.loader import display_path, find_articles
+import generator.content.cache
+from generator.content.corpus import PARALLEL_MIN_FILES, Corpus, load_corpus
+from generator.content.loader import display_path, find_articles
 from support import MAKE_CORPUS, copy_fixture
 
 ALPHA = Path("articles", "2024", "2024-03-01-alpha-first-story.md")
@@ -76,7 +76,7 @@ def test_files_trusted_by_their_stat_still_show_every_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Unchanged files are known by size, times and inode; a same-size edit changes the times."""
-    monkeypatch.setattr(generator.cache, "_SETTLED_NS", 0)  # trust every stamp at once
+    monkeypatch.setattr(generator.content.cache, "_SETTLED_NS", 0)  # trust every stamp at once
     content = copy_fixture("valid", tmp_path)
     cache = tmp_path / "cache"
     load_corpus(content, cache)
@@ -136,7 +136,7 @@ def test_adding_a_file_rewrites_only_its_segment(generated: Path, tmp_path: Path
     cache = tmp_path / "cache"
     load_corpus(content, cache)
     before = segments(cache)
-    assert len(before) == generator.cache.SEGMENTS, "600 stories fill every segment"
+    assert len(before) == generator.content.cache.SEGMENTS, "600 stories fill every segment"
     story = next((content / "articles").iterdir())
     (story.parent / "2030-01-01-one-more.md").write_bytes(story.read_bytes())
     after = load_corpus(content, cache)

@@ -14,7 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from generator.cli import main as digest
-from generator.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
+from generator.mkdocs.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
 from support import FIXTURES, REPO, write_config
 
 # option → (bad value, what the one line must say besides the option's name)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as digest
-from generator.loader import display_path
-from generator.urls import story_key
+from generator.content.loader import display_path
+from generator.content.urls import story_key
 from support import FIXTURES
 
 DUPLICATES = FIXTURES / "duplicates"

@@ -26,18 +26,18 @@ import pytest
 import rnc2rng
 from lxml import etree
 
-from generator.article import Article, Provider, RelatedLink
-from generator.corpus import load_corpus
-from generator.feeds import (
+from generator.content.article import Article, Provider, RelatedLink
+from generator.content.corpus import load_corpus
+from generator.content.topics import Topic
+from generator.site.feeds import (
     FeedSettings,
     FeedSite,
     plan_feeds,
     site_feed_links,
     topic_feed_links,
 )
-from generator.index import Digest, build_index, group_by_day
-from generator.pages import article_url
-from generator.topics import Topic
+from generator.site.index import Digest, build_index, group_by_day
+from generator.site.pages import article_url
 from support import MAKE_CORPUS
 
 ATOM_RNC = Path(__file__).resolve().parent / "schemas" / "atom.rnc"

@@ -18,9 +18,9 @@ import pytest
 from lxml import etree
 
 from generator.cli import main as digest
-from generator.corpus import load_corpus
-from generator.loader import load_article
-from generator.validate import validate_article
+from generator.content.corpus import load_corpus
+from generator.content.loader import load_article
+from generator.content.validate import validate_article
 from support import FIXTURES, Site, build, live_markup
 
 HOSTILE = FIXTURES / "hostile"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as digest
-from generator.loader import display_path as shown
+from generator.content.loader import display_path as shown
 from support import (
     FIXTURES,
     PIXEL,

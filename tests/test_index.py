@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from generator.corpus import load_corpus
-from generator.index import build_index, group_by_day
+from generator.content.corpus import load_corpus
+from generator.site.index import build_index, group_by_day
 from support import FIXTURES
 
 UTC = ZoneInfo("UTC")

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as digest
-from generator.errors import ContentError, Level
-from generator.loader import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, load_article
-from generator.markup import render_note
-from generator.topics import MAX_TOPIC_CHARS
-from generator.validate import MAX_NOTE_CHARS, MAX_TITLE_CHARS, MAX_TOPICS, validate_article
+from generator.content.errors import ContentError, Level
+from generator.content.loader import MAX_FILE_BYTES, MAX_YAML_DEPTH, MAX_YAML_NODES, load_article
+from generator.content.topics import MAX_TOPIC_CHARS
+from generator.content.validate import MAX_NOTE_CHARS, MAX_TITLE_CHARS, MAX_TOPICS, validate_article
+from generator.site.markup import render_note
 
 NAME = "2024-05-01-story.md"
 HEAD = 'title: "T"\npublishedDateTime: 2024-05-01T10:00:00Z\nwebUrl: "https://example.com/x"\n'

@@ -8,7 +8,7 @@ import frontmatter
 import pytest
 
 from generator.cli import main as digest
-from generator.providers import provider_domain
+from generator.content.providers import provider_domain
 from support import copy_fixture
 
 

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.corpus import load_corpus
-from generator.index import build_index
-from generator.pages import BuiltPages, GeneratedPage, PageSettings, build_pages
+from generator.content.corpus import load_corpus
+from generator.site.index import build_index
+from generator.site.pages import BuiltPages, GeneratedPage, PageSettings, build_pages
 
 TOPICS = ["AI", "Chips", "Robotics"]
 REGISTRY = "".join(f"- name: {name}\n  description: Stories about {name}.\n" for name in TOPICS)

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 from lxml import etree
 from markupsafe import Markup
 
-from generator.errors import ContentError, Level
-from generator.feeds import FeedSettings, FeedSite, plan_feeds
-from generator.index import build_index
-from generator.loader import load_article
-from generator.pages import PageSettings, build_pages
-from generator.validate import check_corpus, validate_article
+from generator.content.errors import ContentError, Level
+from generator.content.loader import load_article
+from generator.content.validate import check_corpus, validate_article
+from generator.site.feeds import FeedSettings, FeedSite, plan_feeds
+from generator.site.index import build_index
+from generator.site.pages import PageSettings, build_pages
 from support import REPO, build, live_markup
 
 PIECES = [

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 
-from generator.clock import build_time
-from generator.corpus import load_corpus
-from generator.index import build_index
+from generator.build.clock import build_time
+from generator.content.corpus import load_corpus
+from generator.site.index import build_index
 from support import FIXTURES, Site, build
 
 SCHEDULED = FIXTURES / "scheduled"

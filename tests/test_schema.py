@@ -11,9 +11,9 @@ import jsonschema
 import pytest
 
 from generator.cli import main as digest
-from generator.errors import Level
-from generator.loader import RawArticle, find_articles, load_article
-from generator.validate import validate_article
+from generator.content.errors import Level
+from generator.content.loader import RawArticle, find_articles, load_article
+from generator.content.validate import validate_article
 from support import FIXTURES, REPO
 
 COMMITTED = REPO / "content" / "article.schema.json"

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.article import Article, Provider
-from generator.corpus import load_corpus
-from generator.index import build_index
-from generator.search import search_documents, shards
+from generator.content.article import Article, Provider
+from generator.content.corpus import load_corpus
+from generator.site.index import build_index
+from generator.site.search import search_documents, shards
 from support import FIXTURES, Site, build, copy_fixture
 
 BASE = "https://owner.github.io/repo/"

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
-from generator.corpus import load_corpus
+from generator.content.corpus import load_corpus
 from support import FIXTURES, REPO, Site, build, copy_fixture, resolve
 
 VALID = FIXTURES / "valid"

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import modes
+from generator.build import modes
+from generator.build.site_folder import MARKER, exchange
 from generator.cli import main as digest
-from generator.site_folder import MARKER, exchange
 from support import copy_fixture, write_config
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.sitemap import NAMESPACE, build_sitemap
+from generator.site.sitemap import NAMESPACE, build_sitemap
 
 # Characters XML 1.0 allows in text (no controls, surrogates or non-characters).
 TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cn")), max_size=20)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as digest
-from generator.corpus import load_corpus
-from generator.errors import ContentError, Level
-from generator.loader import load_article
-from generator.validate import validate_article
+from generator.content.corpus import load_corpus
+from generator.content.errors import ContentError, Level
+from generator.content.loader import load_article
+from generator.content.validate import validate_article
 from support import FIXTURES, copy_fixture
 
 BAD = FIXTURES / "bad" / "articles"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.topics import SLUG_RE, topic_slug
+from generator.content.topics import SLUG_RE, topic_slug
 
 # Keys of a seed topic file that have no counterpart in topics.yml, named in the report.
 UNUSED_KEYS = ("parent", "shortname", "keywords", "hashtags", "images", "services", "taxonomy")

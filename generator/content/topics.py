@@ -15,9 +15,9 @@ from pathlib import Path
 
 from slugify import slugify
 
-from generator.content_files import file_status, read_file
-from generator.errors import ContentError, InvalidContent, Level
-from generator.loader import control_character, decode, display_path, parse_yaml
+from generator.content.content_files import file_status, read_file
+from generator.content.errors import ContentError, InvalidContent, Level
+from generator.content.loader import control_character, decode, display_path, parse_yaml
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TOPIC_CHARS = 100

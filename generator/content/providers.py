@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tldextract import TLDExtract
 
-from generator.article import Article, Provider
+from generator.content.article import Article, Provider
 
 # The bundled suffix list only: no download, no cache folder written.
 _EXTRACT = TLDExtract(cache_dir=None, suffix_list_urls=())

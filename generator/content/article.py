@@ -82,7 +82,7 @@ class Article:
     images: tuple[Image, ...] = ()
     related: tuple[RelatedLink, ...] = ()
     body: str = ""
-    # `generator.urls.story_key` of webUrl, then of originalUrl when that is another
+    # `generator.content.urls.story_key` of webUrl, then of originalUrl when that is another
     # address: what duplicate detection compares, made once when the file is read.
     story_keys: tuple[str, ...] = ()
     # The lines of the LINE_KEYS in the file (0: absent), so that rules across

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from generator.article import Article
-from generator.errors import ContentError, Level
+from generator.content.article import Article
+from generator.content.errors import ContentError, Level
 
 
 def misdated(articles: Iterable[Article], tz: ZoneInfo) -> list[ContentError]:

@@ -4,7 +4,7 @@ Every file is accounted for: it becomes an Article or it carries at least
 one error, so no story is ever dropped without a message.
 
 Files whose bytes are unchanged since the last run come from the cache
-(`generator.cache`); the rest are parsed in several processes when there are
+(`generator.content.cache`); the rest are parsed in several processes when there are
 enough of them to repay starting those processes. Results are put back in
 path order, so the output never depends on the cache or the number of workers.
 """
@@ -21,8 +21,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.article import Article
-from generator.cache import (
+from generator.build.lifetime import start_worker
+from generator.content.article import Article
+from generator.content.cache import (
     ArticleCache,
     FileResult,
     Stamp,
@@ -32,14 +33,12 @@ from generator.cache import (
     paused_gc,
     settled,
 )
-from generator.content_files import content_files, file_status, read_file
-from generator.errors import ContentError, Level
-from generator.index import Digest
-from generator.lifetime import start_worker
-from generator.loader import display_path, find_articles, is_article_name, load_article
-from generator.site_pictures import missing_pictures
-from generator.topics import Topic, load_registry
-from generator.validate import check_corpus, validate_article
+from generator.content.content_files import content_files, file_status, read_file
+from generator.content.errors import ContentError, Level
+from generator.content.loader import display_path, find_articles, is_article_name, load_article
+from generator.content.site_pictures import missing_pictures
+from generator.content.topics import Topic, load_registry
+from generator.content.validate import check_corpus, validate_article
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 500
@@ -86,48 +85,6 @@ class Corpus:
         """The stories without an error: what a build would publish or hold back."""
         refused = {p.path for p in self.errors}
         return [a for a in self.articles if a.path not in refused]
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Where every article file of a build went; the parts add up to the files read."""
-
-    read: int
-    published: int
-    drafts: int
-    scheduled: int
-    rejected: int
-
-    @classmethod
-    def of(cls, corpus: Corpus, digest: Digest) -> Tally:
-        """`digest` is the index of `corpus.accepted` that the build publishes (or would)."""
-        tally = cls(
-            corpus.files,
-            len(digest.articles),
-            digest.drafts,
-            digest.scheduled,
-            corpus.rejected,
-        )
-        parts = tally.published + tally.drafts + tally.scheduled + tally.rejected
-        if parts != tally.read:  # a story lost without a word is the one outcome not allowed
-            raise AssertionError(f"{tally}: the parts add up to {parts}")
-        return tally
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def text(self, built: bool = True) -> str:
-        """One line for the build's output; a failed build published nothing, only would have."""
-        published = "published" if built else "would be published"
-        return (
-            f"{self.read} {_plural(self.read, 'story', 'stories')} read: "
-            f"{self.published} {published}, {self.drafts} unpublished held back, "
-            f"{self.scheduled} scheduled for later, {self.rejected} rejected"
-        )
-
-
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return one if n == 1 else many or one + "s"
 
 
 def load_corpus(

@@ -23,10 +23,11 @@ from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from generator.article import Article, RelatedLink
-from generator.index import Digest, group_by_day
-from generator.markup import render_note
-from generator.pages import (
+from generator.content.article import Article, RelatedLink
+from generator.content.topics import Topic
+from generator.site.index import Digest, group_by_day
+from generator.site.markup import render_note
+from generator.site.pages import (
     HOME_URL,
     TOPICS_URL,
     article_url,
@@ -35,7 +36,6 @@ from generator.pages import (
     stories,
     topic_url,
 )
-from generator.topics import Topic
 
 SITE_RSS = "feed.xml"
 SITE_ATOM = "atom.xml"

@@ -24,8 +24,8 @@ from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extract
 from rapidfuzz.utils import default_process
 
-from generator.article import Article
-from generator.errors import ContentError, Level
+from generator.content.article import Article
+from generator.content.errors import ContentError, Level
 
 # Titles at least this similar within TITLE_WINDOW are likely one story: rapidfuzz's `ratio`,
 # 100 x 2 x (longest common subsequence) / (sum of the lengths), as difflib's but exact.

@@ -10,7 +10,7 @@ on any input, where Python-Markdown takes minutes over a few kilobytes of
 `[a[a[a…` and overflows the stack on deeply nested lists. Raw HTML passes
 through cmark so that nh3, not the Markdown engine, decides what stays. The
 one thing neither bounds is nesting depth (html5ever's cost grows with it),
-hence `MAX_NOTE_CHARS` in `generator.validate`.
+hence `MAX_NOTE_CHARS` in `generator.content.validate`.
 """
 
 from __future__ import annotations

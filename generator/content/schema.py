@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.topics import MAX_TOPIC_CHARS
-from generator.validate import (
+from generator.content.topics import MAX_TOPIC_CHARS
+from generator.content.validate import (
     ARTICLE_KEYS,
     IMAGE_KEYS,
     MAX_EXCERPT_CHARS,

@@ -23,8 +23,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import ContentError, Level
-from generator.loader import MAX_FILE_BYTES
+from generator.content.errors import ContentError, Level
+from generator.content.loader import MAX_FILE_BYTES
 
 ARTICLES = "articles"
 # Read by the build; never files of the site.

@@ -55,13 +55,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.article import Article
-from generator.cache import code_key, paused_gc
-from generator.clock import EPOCH_ENV, build_time
-from generator.config import DigestConfig
-from generator.corpus import Corpus, Tally, load_corpus
-from generator.csp import with_policy
-from generator.feeds import (
+from generator.build.clock import EPOCH_ENV, build_time
+from generator.build.lifetime import start_worker
+from generator.build.page_cache import PageStore, replace_with, write_page
+from generator.build.progress import progress
+from generator.build.search_index import SearchJob
+from generator.build.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
+from generator.build.template_cache import CheckedBytecodeCache
+from generator.content.article import Article
+from generator.content.cache import code_key, paused_gc
+from generator.content.corpus import Corpus, load_corpus
+from generator.content.file_days import misdated
+from generator.mkdocs.config import DigestConfig
+from generator.site.csp import with_policy
+from generator.site.feeds import (
     FeedFile,
     FeedLink,
     FeedSettings,
@@ -70,11 +77,8 @@ from generator.feeds import (
     site_feed_links,
     topic_feed_links,
 )
-from generator.file_days import misdated
-from generator.index import Digest, build_index
-from generator.lifetime import start_worker
-from generator.page_cache import PageStore, replace_with, write_page
-from generator.pages import (
+from generator.site.index import Digest, Tally, build_index
+from generator.site.pages import (
     MONTH_TEMPLATE,
     BuiltPages,
     Card,
@@ -83,12 +87,9 @@ from generator.pages import (
     build_pages,
     topic_url,
 )
-from generator.pages import stories as stories_of
-from generator.progress import progress
-from generator.search import FOLDER, SearchJob, shards
-from generator.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
-from generator.sitemap import build_sitemap, gzipped
-from generator.template_cache import CheckedBytecodeCache
+from generator.site.pages import stories as stories_of
+from generator.site.search import FOLDER, shards
+from generator.site.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
 

@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from generator.cache import read_checked, write_checked
+from generator.content.cache import read_checked, write_checked
 
 
 class PageStore:

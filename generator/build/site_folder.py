@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.modes import folder_mode
-from generator.trash import remove_in_background, sweep
+from generator.build.modes import folder_mode
+from generator.build.trash import remove_in_background, sweep
 
 # In every site a build writes: the mark that the folder may be replaced by the next build.
 MARKER = ".news-digest"

@@ -18,7 +18,7 @@ import os
 import jinja2
 import jinja2.bccache
 
-from generator.cache import read_checked, write_checked
+from generator.content.cache import read_checked, write_checked
 
 log = logging.getLogger("mkdocs.plugins.digest")
 

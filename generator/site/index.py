@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from generator.article import Article
-from generator.topics import Topic
+from generator.content.article import Article
+from generator.content.corpus import Corpus
+from generator.content.topics import Topic
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +98,45 @@ def build_index(
         scheduled=len(wanted) - len(shown),
         drafts=len(articles) - len(wanted),
     )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Where every article file of a build went; the parts add up to the files read."""
+
+    read: int
+    published: int
+    drafts: int
+    scheduled: int
+    rejected: int
+
+    @classmethod
+    def of(cls, corpus: Corpus, digest: Digest) -> Tally:
+        """`digest` is the index of `corpus.accepted` that the build publishes (or would)."""
+        tally = cls(
+            corpus.files,
+            len(digest.articles),
+            digest.drafts,
+            digest.scheduled,
+            corpus.rejected,
+        )
+        parts = tally.published + tally.drafts + tally.scheduled + tally.rejected
+        if parts != tally.read:  # a story lost without a word is the one outcome not allowed
+            raise AssertionError(f"{tally}: the parts add up to {parts}")
+        return tally
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def text(self, built: bool = True) -> str:
+        """One line for the build's output; a failed build published nothing, only would have."""
+        published = "published" if built else "would be published"
+        return (
+            f"{self.read} {_plural(self.read, 'story', 'stories')} read: "
+            f"{self.published} {published}, {self.drafts} unpublished held back, "
+            f"{self.scheduled} scheduled for later, {self.rejected} rejected"
+        )
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return one if n == 1 else many or one + "s"

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import ContentError, InvalidContent, Level
+from generator.content.errors import ContentError, InvalidContent, Level
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from generator.article import Article, Image
-from generator.errors import ContentError, Level
+from generator.content.article import Article, Image
+from generator.content.errors import ContentError, Level
 
 
 def missing_pictures(

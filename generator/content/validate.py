@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator.article import LINE_KEYS, Article, Image, Provider, RelatedLink
-from generator.errors import ContentError, Level
-from generator.loader import CONTROL_RE, KeyPath, RawArticle, control_character
-from generator.topics import MAX_TOPIC_CHARS, Topic, suggest, topic_slug
-from generator.urls import story_key
+from generator.content.article import LINE_KEYS, Article, Image, Provider, RelatedLink
+from generator.content.errors import ContentError, Level
+from generator.content.loader import CONTROL_RE, KeyPath, RawArticle, control_character
+from generator.content.topics import MAX_TOPIC_CHARS, Topic, suggest, topic_slug
+from generator.content.urls import story_key
 
 _SPACE_RE = re.compile(r"\s")
 FILE_NAME_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MAX_TITLE_CHARS = 500
 MAX_TOPICS = 20
 # A note is a few paragraphs of comment, not the story: a cap that bounds what
-# one file can cost the sanitiser (see `generator.markup`).
+# one file can cost the sanitiser (see `generator.site.markup`).
 MAX_NOTE_CHARS = 20_000
 # An excerpt is a sentence or two (the seed's longest are about 350 characters).
 MAX_EXCERPT_CHARS = 2_000

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from generator.feeds import FeedSettings
-from generator.pages import PageSettings
-from generator.site_zone import DEFAULT_ZONE
+from generator.mkdocs.site_zone import DEFAULT_ZONE
+from generator.site.feeds import FeedSettings
+from generator.site.pages import PageSettings
 
 _PAGES = PageSettings()
 _FEEDS = FeedSettings()

@@ -15,10 +15,10 @@ from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
 
-from generator.article import Article, Image
-from generator.index import Digest, TopicIndex, group_by_day
-from generator.markup import render_note
-from generator.topics import Topic
+from generator.content.article import Article, Image
+from generator.content.topics import Topic
+from generator.site.index import Digest, TopicIndex, group_by_day
+from generator.site.markup import render_note
 
 HOME_URL = ""
 TOPICS_URL = "topics/"

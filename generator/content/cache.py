@@ -41,8 +41,8 @@ import slugify
 import yaml
 
 import generator
-from generator.article import Article, Image, Provider, RelatedLink
-from generator.errors import ContentError
+from generator.content.article import Article, Image, Provider, RelatedLink
+from generator.content.errors import ContentError
 
 # Bump when the cache file's layout or the meaning of an entry changes.
 CACHE_VERSION = 3

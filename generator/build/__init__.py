@@ -1,0 +1,1 @@
+"""Stage 3: one build, phase by phase, into a site folder; knows no engine."""
