@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.build.lifetime import die_with
+from generator.lifetime import die_with
 
 # A shard's documents ({path: HTML bytes}), pickled by the build for this process.
 DOCUMENTS = "documents.pickle"

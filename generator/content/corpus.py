@@ -21,7 +21,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.build.lifetime import start_worker
 from generator.content.article import Article
 from generator.content.cache import (
     ArticleCache,
@@ -39,6 +38,7 @@ from generator.content.loader import display_path, find_articles, is_article_nam
 from generator.content.site_pictures import missing_pictures
 from generator.content.topics import Topic, load_registry
 from generator.content.validate import check_corpus, validate_article
+from generator.lifetime import start_worker
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 500

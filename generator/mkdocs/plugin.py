@@ -22,18 +22,13 @@ import functools
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import pickle
-import re
 import shutil
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from importlib.metadata import version
 from pathlib import Path
@@ -56,12 +51,22 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.build.clock import EPOCH_ENV, build_time
-from generator.build.lifetime import start_worker
+from generator.build.errors import BuildError
 from generator.build.page_cache import PageStore, replace_with, write_page
-from generator.build.progress import progress
+from generator.build.render import PageRenderer, page_file
 from generator.build.search_index import SearchJob
+from generator.build.shells import (
+    SHELL_CANONICAL,
+    SHELL_CONTENT,
+    SHELL_HEAD,
+    SHELL_HEADER,
+    SHELL_TITLE,
+    Shell,
+    shape,
+)
 from generator.build.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
 from generator.build.template_cache import CheckedBytecodeCache
+from generator.build.workers import hash_files, make_folders, render_all
 from generator.content.article import Article
 from generator.content.cache import code_key, paused_gc
 from generator.content.corpus import Corpus, load_corpus
@@ -79,9 +84,7 @@ from generator.site.feeds import (
 )
 from generator.site.index import Digest, Tally, build_index
 from generator.site.pages import (
-    MONTH_TEMPLATE,
     BuiltPages,
-    Card,
     GeneratedPage,
     PageSettings,
     build_pages,
@@ -93,75 +96,14 @@ from generator.site.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
+PAGE_TEMPLATE = "digest/page.html"
+
 # `digest serve --drafts` (`--future`) reaches the plugin through this, since
 # `mkdocs serve` reloads the config from the file on every rebuild.
 DRAFTS_ENV = "DIGEST_DRAFTS"
 FUTURE_ENV = "DIGEST_FUTURE"
 CACHE_DIR_ENV = "DIGEST_CACHE_DIR"
 NO_CACHE_ENV = "DIGEST_NO_CACHE"
-
-# What differs between pages of one shape; plain ASCII so escaping keeps them intact.
-SHELL_TITLE = "@@digest-title@@"
-SHELL_HEADER = "@@digest-header@@"
-SHELL_CANONICAL = "@@digest-canonical@@"
-SHELL_HEAD = "@@digest-head@@"
-SHELL_CONTENT = "@@digest-content@@"
-_SHELL_SPLIT = re.compile(
-    "(" + "|".join([SHELL_TITLE, SHELL_HEADER, SHELL_CANONICAL, SHELL_HEAD, SHELL_CONTENT]) + ")"
-)
-# Cards are rendered once with this in front of their links, then given each page's prefix.
-_CARD_PREFIX = "\x01"
-PAGE_TEMPLATE = "digest/page.html"
-
-
-@dataclass(frozen=True)
-class Shell:
-    """A rendered page split at its placeholders: literal text and placeholder names alternate."""
-
-    parts: tuple[str, ...]
-
-    @classmethod
-    def parse(cls, html: str, src_uri: str) -> Shell:
-        parts = tuple(_SHELL_SPLIT.split(html))
-        found = parts[1::2]
-        if found.count(SHELL_CONTENT) != 1 or SHELL_TITLE not in found:
-            raise PluginError(
-                f"digest: the theme must print the page content exactly once and the title "
-                f"(rendering {src_uri}); is 'digest/page.html' overridden?"
-            )
-        return cls(parts)
-
-    def fill(self, values: dict[str, str]) -> str:
-        parts = list(self.parts)
-        parts[1::2] = [values[name] for name in parts[1::2]]
-        return "".join(parts)
-
-    def encode(self, values: dict[str, str]) -> bytes:
-        """`fill`, as the page file's bytes.
-
-        Joined as bytes from parts encoded one by one, the chrome's once for
-        all pages: a page with one character beyond Latin-1 in its content
-        would otherwise be widened whole to two or four bytes a character,
-        then narrowed again to UTF-8.
-        """
-        parts = list(self._encoded)
-        parts[1::2] = [_encode(values[name]) for name in self.parts[1::2]]
-        return b"".join(parts)
-
-    @functools.cached_property
-    def _encoded(self) -> tuple[bytes, ...]:
-        return tuple(map(_encode, self.parts))
-
-    def key(self, base: bytes) -> bytes:
-        """`base` extended by this shell: the chrome of every page of its shape."""
-        h = hashlib.blake2b(base, digest_size=16)
-        h.update("\x00".join(self.parts).encode("utf-8", errors="surrogatepass"))
-        return h.digest()
-
-
-def _encode(text: str) -> bytes:
-    """Text as a page's bytes; a lone surrogate (no UTF-8 for it) becomes a character reference."""
-    return text.encode("utf-8", errors="xmlcharrefreplace")
 
 
 class _PrunedWalk:
@@ -273,13 +215,6 @@ def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
     return found
 
 
-def shape(page: GeneratedPage) -> str:
-    """Pages whose chrome is byte-identical: same first segment and depth, or one nav page."""
-    if page.in_nav:
-        return page.src_uri
-    return f"{page.url.split('/', 1)[0]}:{page.url.count('/')}"
-
-
 class _ChangeObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
     """A native observer that reports changes to files, not reads of them.
 
@@ -333,12 +268,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def __init__(self) -> None:
         self.pages: list[GeneratedPage] = []
         self.representatives: dict[str, GeneratedPage] = {}
-        self.shells: dict[str, Shell] = {}
         self.topic_feeds: dict[str, list[FeedLink]] = {}
         self.feed_site: FeedSite | None = None
         self.site_feeds: list[FeedLink] = []
         self.site_name = ""
-        self.env: jinja2.Environment | None = None
+        self.renderer: PageRenderer | None = None
         self.digest: Digest | None = None
         # What became of every article file in the last build (`digest build` prints it).
         self.tally: Tally | None = None
@@ -347,11 +281,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._live = False
         self.cache_dir: Path | None = None
         self.search_shards: dict[str, list[Article]] = {}
-        self._cards: dict[int, str] = {}
-        self._heads: dict[tuple[str, tuple[str, ...]], str] = {}
-        self._templates: dict[str, jinja2.Template] = {}
         self._saved_epoch: str | None = None
-        self._shell_keys: dict[str, bytes] = {}
         # The output cache's keys of this build's feeds, so that pruning keeps them.
         self._feed_keys: list[str] = []
         # What `mkdocs serve` needs to update its site in place (see `_refresh`).
@@ -384,8 +314,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.pages, self.representatives, self.shells = [], {}, {}
-        self.topic_feeds, self._cards, self._heads, self._feed_keys = {}, {}, {}, []
+        self.pages, self.representatives, self.renderer = [], {}, None
+        self.topic_feeds, self._feed_keys = {}, []
         self.tally, self.tree, self.manifest = None, None, None
         if not config.site_url:
             raise PluginError(
@@ -566,6 +496,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.topic_feeds = {
             t.topic.name: topic_feed_links(t.topic, self.feed_site) for t in digest.topics
         }
+        if self.renderer is not None:
+            self.renderer.topic_feeds = self.topic_feeds
         return digest
 
     def _page_settings(self) -> PageSettings:
@@ -660,7 +592,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             os.environ[EPOCH_ENV] = self._saved_epoch
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
-        self.env, self._templates = env, {}
+        assert self.feed_site is not None
+        self.renderer = PageRenderer(env, self.feed_site, self.topic_feeds, self.site_feeds)
         if self.cache_dir is not None:
             # Compiling the theme's templates is a fixed half second of every build.
             # Jinja keys compiled code by the template's source and Python's version.
@@ -700,12 +633,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         generated = self._representative(page)
         if generated is None:
             return output
-        shell = self.shells[shape(generated)] = Shell.parse(output, page.file.src_uri)
+        assert self.renderer is not None
+        try:
+            shell = Shell.parse(output, page.file.src_uri)
+        except BuildError as exc:
+            raise PluginError(f"digest: {exc}") from None
+        self.renderer.shells[shape(generated)] = shell
         # MkDocs writes this page in place; a stored page linked there by an earlier
         # (dirty) build must not be overwritten through the link.
         with contextlib.suppress(FileNotFoundError):
             os.unlink(page.file.abs_dest_path)
-        return shell.fill(self._values(generated))
+        return shell.fill(self.renderer.values(generated))
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig):
         """The theme's own pages (404.html) get the policy too."""
@@ -728,10 +666,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             store = self._store()
             if store is not None or self.serving:
                 base = self._output_key()
-                self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
+                assert self.renderer is not None
+                self.renderer.key_shells(base)
             spare, tree = self.spare if store is not None else None, self.tree
             # What MkDocs (and any other plugin) wrote, before the pages join it.
-            written = _hash_files(config.site_dir) if store is not None else {}
+            written = hash_files(config.site_dir) if store is not None else {}
             search, self._search = self._search, None
             assert search is not None and tree is not None
             folders = {f"{FOLDER}/{name}": key for name, key in search.keys.items()}
@@ -763,7 +702,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 assert self.digest is not None
                 self._built = BuiltPages(self.digest, self._page_settings(), self.pages)
                 self._base = base
-                self._served = {page.url: self._identity(page) for page in self.pages}
+                self._served = {page.url: self.renderer.identity(page) for page in self.pages}
                 self._indexed = {
                     name: stories_of(found) for name, found in self.search_shards.items()
                 }
@@ -782,10 +721,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Write `pages` into an empty site folder, over the machine's cores; gives their keys.
 
         `yielding`: the search index is being made meanwhile, and the pages
-        give way to it (see `_render_all`).
+        give way to it (see `workers.render_all`).
         """
         workers = 1 if self._live else max(1, min(os.cpu_count() or 1, 8))
-        return _render_all(self, pages, site_dir, workers, store, yielding)
+        assert self.renderer is not None
+        return render_all(self.renderer, pages, site_dir, workers, store, yielding)
 
     def _patch(
         self,
@@ -803,7 +743,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         bundles, which the search job puts in. Gives the pages' keys;
         `yielding` as for `_write_all`.
         """
-        keys = {_page_file(page): self._page_key(page) for page in pages}
+        assert self.renderer is not None
+        keys = {page_file(page): self.renderer.page_key(page) for page in pages}
         tree, old = spare.tree, spare.manifest
         remove_stale(tree, old, Manifest({**new.files, **keys}, new.folders))
         for path, key in new.files.items():
@@ -811,7 +752,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 os.makedirs(os.path.dirname(os.path.join(tree, path)), exist_ok=True)
                 replace_with(os.path.join(site_dir, path), os.path.join(tree, path))
         changed = [
-            page for page in pages if old.files.get(_page_file(page)) != keys[_page_file(page)]
+            page for page in pages if old.files.get(page_file(page)) != keys[page_file(page)]
         ]
         self._write_all(changed, str(tree), store, yielding)
         return keys
@@ -840,8 +781,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """
         started = time.perf_counter()
         changed = self._changes.take() if self._changes is not None else None
-        config = self._config
-        if config is None or not self._served or other_inputs(config) != self._inputs:
+        config, renderer = self._config, self.renderer
+        if config is None or renderer is None or not self._served:
+            return False
+        if other_inputs(config) != self._inputs:
             return False
         with paused_gc():
             try:
@@ -853,19 +796,19 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             pages = build_pages(digest, settings, previous)
             search_shards = shards(digest, self.config.search_shard_size)
             if list(search_shards) != list(self.search_shards) or any(
-                shape(page) not in self.shells for page in pages
+                shape(page) not in renderer.shells for page in pages
             ):
                 return False
-            self.pages, self.search_shards, self._cards = pages, search_shards, {}
-            self._heads = {}
+            self.pages, self.search_shards = pages, search_shards
+            renderer.forget_cards()
             self._built, self._base = BuiltPages(digest, settings, pages), base
-            self._shell_keys = {name: shell.key(base) for name, shell in self.shells.items()}
-            served = {page.url: self._identity(page) for page in pages}
+            renderer.key_shells(base)
+            served = {page.url: renderer.identity(page) for page in pages}
             changed = [page for page in pages if self._served.get(page.url) != served[page.url]]
             store = self._store()
-            _make_folders(config.site_dir, (page.url for page in changed))
+            make_folders(config.site_dir, (page.url for page in changed))
             for page in changed:
-                self.write(page, config.site_dir, store)
+                renderer.write(page, config.site_dir, store)
             for url in self._served.keys() - served.keys():
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(config.site_dir, url, "index.html"))
@@ -963,238 +906,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return None
 
     def _output_key(self) -> bytes:
-        """A hash of everything besides its shell and its own context that a page depends on.
-
-        That is this package's code, the libraries that render, the digest's
-        templates and the site-wide values filled into every page; the shells
-        carry the rest of the theme and mkdocs.yml.
-        """
-        assert self.env is not None and self.env.loader is not None
-        h = hashlib.blake2b(code_key(), digest_size=16)
-        libraries = ("jinja2", "markupsafe", "cmarkgfm", "nh3")
-        h.update(repr((sys.version, [version(name) for name in libraries])).encode())
-        for name in self._digest_templates():
-            source = self.env.loader.get_source(self.env, name)[0]
-            h.update(name.encode() + b"\x00" + source.encode())
-        assert self.digest is not None
+        """What every page's key starts from (see `PageRenderer.output_key`)."""
+        assert self.renderer is not None and self.digest is not None
         # Stories are keyed by their files, which do not hold the registry's topics.
         registry = [entry.topic for entry in self.digest.topics]
-        site = (self.site_name, self.feed_site, self.site_feeds, self.topic_feeds, registry)
-        h.update(repr((site, sorted(self.config.items()))).encode())
-        return h.digest()
-
-    def _digest_templates(self) -> list[str]:
-        """The names of the templates under `digest/` in any of the theme's folders.
-
-        Found on disk rather than with `list_templates`, which walks all of
-        material's templates and icons: nearly half a second.
-        """
-        assert self.env is not None
-        folders = getattr(self.env.loader, "searchpath", None)
-        if folders is None:  # not a FileSystemLoader: ask it, the slow way
-            return self.env.list_templates(filter_func=lambda n: n.startswith("digest/"))
-        names = set()
-        for folder in map(Path, folders):
-            for path in (folder / "digest").rglob("*"):
-                if path.is_file():
-                    names.add(path.relative_to(folder).as_posix())
-        return sorted(names)
-
-    def _page_key(self, page: GeneratedPage) -> str:
-        """The page's identity in the output cache: its shell's key and what it is made from."""
-        identity = pickle.dumps(self._identity(page), protocol=5)
-        return hashlib.blake2b(identity, digest_size=20).hexdigest()
-
-    def _identity(self, page: GeneratedPage) -> tuple[Any, ...]:
-        """Everything a page's HTML is made from: equal identities, equal pages."""
-        shell = self._shell_keys[shape(page)]
-        return (shell, page.url, page.title, page.template, page.topics, page.sources)
-
-    def write(self, page: GeneratedPage, site_dir: str, store: PageStore | None) -> str:
-        """Write one page from its shape's shell, or copy it from `store`; gives its key."""
-        path = os.path.join(site_dir, _page_file(page))
-        if store is None:
-            write_page(path, self._html(page))
-            return ""
-        key = self._page_key(page)
-        if not store.place(key, path):
-            store.put(key, self._html(page), path)
-        return key
-
-    def _html(self, page: GeneratedPage) -> bytes:
-        return self.shells[shape(page)].encode(self._values(page))
-
-    def _values(self, page: GeneratedPage) -> dict[str, str]:
-        assert self.env is not None and self.feed_site is not None
-        prefix = "../" * page.url.count("/")
-
-        def rel(url: str) -> str:
-            return prefix + url or "./"
-
-        topic_feeds = [link for name in page.topics for link in self.topic_feeds[name]]
-        site_feeds = self.site_feeds
-        context: dict[str, Any] = {
-            "digest": page.context,
-            "title": page.title,
-            "rel": rel,
-            "card": self._card_function(prefix),
-            "site_feeds": site_feeds,
-            "topic_feeds": topic_feeds,
-        }
-        content = self._template(page.template).render(context)
-        # The same for every page at one depth with the same topics: made once for them all.
-        head = self._heads.get((prefix, page.topics))
-        if head is None:
-            head = self._heads[prefix, page.topics] = self._template("digest/head.html").render(
-                feeds=site_feeds + topic_feeds, rel=rel
-            )
-        picture = page.context.get("picture")
-        if picture is not None:  # what a shared link previews (OpenGraph wants an absolute URL)
-            url = self.feed_site.absolute(picture.src) if picture.on_site else picture.src
-            head += f'\n  <meta property="og:image" content="{escape(url)}">'
-        header = str(escape(page.title))
-        return {
-            SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
-            SHELL_HEADER: header,
-            SHELL_CANONICAL: str(escape(self.feed_site.absolute(page.url))),
-            SHELL_HEAD: head,
-            SHELL_CONTENT: content,
-        }
-
-    def _template(self, name: str) -> jinja2.Template:
-        """A template of the theme, looked up once a build: Jinja checks its file at each lookup."""
-        template = self._templates.get(name)
-        if template is None:
-            assert self.env is not None
-            template = self._templates[name] = self.env.get_template(name)
-        return template
-
-    def _card_function(self, prefix: str) -> Callable[[Card], Markup]:
-        """Cards depend on the page only through the link prefix: render once, re-prefix."""
-        template = self._template("digest/card.html")
-
-        def rel(url: str) -> str:
-            return _CARD_PREFIX + url
-
-        def card(c: Card) -> Markup:
-            html = self._cards.get(id(c))
-            if html is None:
-                html = self._cards[id(c)] = template.render(c=c, rel=rel)
-            return Markup(html.replace(_CARD_PREFIX, prefix))
-
-        return card
-
-
-def _render_all(
-    plugin: DigestPlugin,
-    pages: Sequence[GeneratedPage],
-    site_dir: str,
-    workers: int,
-    store: PageStore | None,
-    yielding: bool = False,
-) -> dict[str, str]:
-    """Write `pages`, split over `workers` forked processes that share the plugin's state.
-
-    Gives the pages' output-cache keys by their files' paths in the site, in
-    the order of `pages`.
-    `yielding`: the search index is being made at the same time, so the
-    workers run at a lower priority. The last part of Pagefind's work runs
-    on one core: competing with the workers, it finished a second or more
-    after the pages, with the other core idle; given way to, it finishes
-    while pages are still being written.
-    """
-    _make_folders(site_dir, (page.url for page in pages))
-    keys: dict[str, str] = {}
-    with progress(len(pages), "pages", "Writing pages") as bar:
-        if workers <= 1 or len(pages) <= _CHUNK:
-            for start in range(0, len(pages), _CHUNK):
-                for page in pages[start : start + _CHUNK]:
-                    keys[_page_file(page)] = plugin.write(page, site_dir, store)
-                bar.update(min(_CHUNK, len(pages) - start))
-            return keys
-        # The month pages first, here: between them they show every story's card, so
-        # every card is rendered once, before forking, instead of by each worker, since
-        # nearly every worker's pages show nearly every story.
-        first = [page for page in pages if page.template == MONTH_TEMPLATE]
-        for page in first:
-            keys[_page_file(page)] = plugin.write(page, site_dir, store)
-        bar.update(len(first))
-        rest = [page for page in pages if page.template != MONTH_TEMPLATE]
-        chunks = [(start, min(start + _CHUNK, len(rest))) for start in range(0, len(rest), _CHUNK)]
-        global _FORKED
-        _FORKED = (plugin, rest, site_dir, store)
-        niceness = _YIELDING_NICENESS if yielding else 0
-        # An executor rather than multiprocessing's Pool: a worker killed with the build
-        # (SIGTERM to its process group) leaves a Pool waiting for ever; an executor fails.
-        pool = ProcessPoolExecutor(
-            workers, multiprocessing.get_context("fork"), _start_worker, (niceness,)
-        )
-        try:
-            # In order, so that keys line up with pages; the bar moves as chunks end.
-            for (start, end), (written, damaged) in zip(
-                chunks, pool.map(_write_chunk, chunks), strict=True
-            ):
-                keys.update(zip(map(_page_file, rest[start:end]), written, strict=True))
-                if store is not None:
-                    store.damaged += damaged
-                bar.update(len(written))
-        finally:
-            pool.shutdown(cancel_futures=True)
-            _FORKED = None
-    return {path: keys[path] for path in map(_page_file, pages)}
-
-
-def _page_file(page: GeneratedPage) -> str:
-    """The path of a page's file inside the site."""
-    return f"{page.url}index.html"
-
-
-def _hash_files(root: str) -> dict[str, str]:
-    """Every file under `root` by its path inside it, with a hash of its bytes."""
-    found = {}
-    for folder, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            with open(path, "rb") as fh:
-                digest = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16))
-            found[os.path.relpath(path, root)] = digest.hexdigest()
-    return found
-
-
-def _make_folders(root: str, urls: Iterable[str]) -> None:
-    """Every page's folder under `root`, parents first: one mkdir each, no lookups."""
-    wanted = set()
-    for url in urls:
-        parts = url.rstrip("/").split("/")
-        wanted.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    wanted.discard("")
-    for folder in sorted(wanted, key=lambda f: (f.count("/"), f)):
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(os.path.join(root, folder))
-
-
-# Pages per task handed to a worker: small enough for a smooth progress bar and an even
-# split between workers, large enough that task overhead does not show.
-_CHUNK = 250
-# How far page workers lower their priority while the search index is being made:
-# enough that Pagefind's threads get nearly all of a core they share with one.
-_YIELDING_NICENESS = 10
-# Set just before forking so the workers inherit it instead of pickling the plugin.
-_FORKED: tuple[DigestPlugin, Sequence[GeneratedPage], str, PageStore | None] | None = None
-
-
-def _start_worker(niceness: int) -> None:
-    """A page worker (see `lifetime.start_worker`), at the niceness asked for."""
-    start_worker()
-    if niceness:
-        os.nice(niceness)
-
-
-def _write_chunk(chunk: tuple[int, int]) -> tuple[list[str], int]:
-    """A worker's pages: their keys, and how many stored pages it found damaged."""
-    assert _FORKED is not None
-    plugin, pages, site_dir, store = _FORKED
-    start, end = chunk
-    before = store.damaged if store is not None else 0
-    keys = [plugin.write(page, site_dir, store) for page in pages[start:end]]
-    return keys, (store.damaged - before if store is not None else 0)
+        return self.renderer.output_key((registry, sorted(self.config.items())))
