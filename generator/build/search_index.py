@@ -29,7 +29,7 @@ from generator.content.article import Article
 from generator.content.cache import code_key
 from generator.site.search import search_documents
 
-log = logging.getLogger("mkdocs.plugins.digest")
+log = logging.getLogger(__name__)
 
 # The indexing process (see pagefind_run), told the build's process to die with.
 _INDEXER = (sys.executable, "-m", "generator.build.pagefind_run")

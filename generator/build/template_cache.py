@@ -20,7 +20,7 @@ import jinja2.bccache
 
 from generator.content.cache import read_checked, write_checked
 
-log = logging.getLogger("mkdocs.plugins.digest")
+log = logging.getLogger(__name__)
 
 
 class CheckedBytecodeCache(jinja2.BytecodeCache):

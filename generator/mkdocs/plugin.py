@@ -18,19 +18,14 @@ cores.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
 import logging
 import os
-import pickle
 import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from functools import partial
-from importlib.metadata import version
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,8 +33,6 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import jinja2.loaders
-import mkdocs.commands.build as mkdocs_build
-import mkdocs.structure.files as mkdocs_files
 import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
@@ -64,21 +57,22 @@ from generator.build.shells import (
     Shell,
     shape,
 )
+from generator.build.site_files import make_site_files, plan_site_files
 from generator.build.site_folder import MARKER, MARKER_TEXT, Manifest, Spare, remove_stale
 from generator.build.template_cache import CheckedBytecodeCache
 from generator.build.workers import hash_files, make_folders, render_all
 from generator.content.article import Article
-from generator.content.cache import code_key, paused_gc
+from generator.content.cache import paused_gc
 from generator.content.corpus import Corpus, load_corpus
 from generator.content.file_days import misdated
 from generator.mkdocs.config import DigestConfig
+from generator.mkdocs.listing import prune_next_listing, restore_listing
+from generator.mkdocs.watch import Changes, start_watching, watch_natively
 from generator.site.csp import with_policy
 from generator.site.feeds import (
-    FeedFile,
     FeedLink,
     FeedSettings,
     FeedSite,
-    plan_feeds,
     site_feed_links,
     topic_feed_links,
 )
@@ -88,13 +82,28 @@ from generator.site.pages import (
     GeneratedPage,
     PageSettings,
     build_pages,
-    topic_url,
 )
 from generator.site.pages import stories as stories_of
 from generator.site.search import FOLDER, shards
-from generator.site.sitemap import build_sitemap, gzipped
 
 log = logging.getLogger("mkdocs.plugins.digest")
+
+
+class _ToMkDocs(logging.Handler):
+    """The core's log (`generator.*`) told through MkDocs' own, so that MkDocs shows it and
+    counts its warnings (`--strict` fails on them), as it does for plugins' messages."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.handle(record)
+
+
+def _log_through_mkdocs() -> None:
+    core = logging.getLogger("generator")
+    if not any(isinstance(handler, _ToMkDocs) for handler in core.handlers):
+        core.addHandler(_ToMkDocs())
+        core.setLevel(logging.INFO)
+        core.propagate = False
+
 
 PAGE_TEMPLATE = "digest/page.html"
 
@@ -104,83 +113,6 @@ DRAFTS_ENV = "DIGEST_DRAFTS"
 FUTURE_ENV = "DIGEST_FUTURE"
 CACHE_DIR_ENV = "DIGEST_CACHE_DIR"
 NO_CACHE_ENV = "DIGEST_NO_CACHE"
-
-
-class _PrunedWalk:
-    """The `os` module as one listing sees it, with `os.walk` leaving out some folders.
-
-    `skip(top, folder, name)` says whether the walk from `top` leaves out
-    `name`, a folder inside `folder`.
-    """
-
-    def __init__(self, real: Any, skip: Callable[[str, str, str], bool]):
-        self._real = real
-        self._skip = skip
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def walk(self, top: str, **kwargs: Any) -> Iterator[tuple[str, list[str], list[str]]]:
-        for folder, dirnames, filenames in self._real.walk(top, **kwargs):
-            dirnames[:] = [d for d in dirnames if not self._skip(top, folder, d)]
-            yield folder, dirnames, filenames
-
-
-def _is_articles_or_link(top: str, folder: str, name: str) -> bool:
-    """The stories' folder, and any linked folder: MkDocs follows links, and a link to `/`
-    would have it walk (and publish) the whole machine."""
-    return (folder == top and name == "articles") or os.path.islink(os.path.join(folder, name))
-
-
-def _is_hidden(top: str, folder: str, name: str) -> bool:
-    return name.startswith(".")
-
-
-_get_files = mkdocs_build.get_files
-
-
-def _prune_next_listing() -> None:
-    """Keep the article files and the theme's hidden folders out of MkDocs' next listing.
-
-    The articles are the plugin's input, never files of the site, and making
-    a File for each of tens of thousands (then dropping it) was a second and
-    a half of every build. MkDocs has no way to leave a folder unlisted, so
-    its own listing runs once with `articles/` pruned from the walk; all else
-    about it (sorting, exclusions, README/index conflicts) stays MkDocs' own.
-
-    Then MkDocs lists the theme's files to copy them, and leaves out every
-    name with a part starting with "." after walking them: material's 14,000
-    icons under `.icons/`, a tenth of a second of every build. The same walk
-    skips hidden folders, which gives the same files.
-    """
-
-    def listing(config: MkDocsConfig) -> Files:
-        _restore_listing()
-        real = mkdocs_files.os
-        mkdocs_files.os = _PrunedWalk(real, _is_articles_or_link)
-        try:
-            files = _get_files(config)
-        finally:
-            mkdocs_files.os = real
-        files.add_files_from_theme = partial(_add_theme_files, files)
-        return files
-
-    mkdocs_build.get_files = listing
-
-
-def _add_theme_files(files: Files, env: jinja2.Environment, config: MkDocsConfig) -> None:
-    """MkDocs' `add_files_from_theme`, with the theme's hidden folders left out of the walk."""
-    del files.add_files_from_theme
-    real = jinja2.loaders.os
-    jinja2.loaders.os = _PrunedWalk(real, _is_hidden)
-    try:
-        Files.add_files_from_theme(files, env, config)
-    finally:
-        jinja2.loaders.os = real
-
-
-def _restore_listing() -> None:
-    mkdocs_build.get_files = _get_files
 
 
 def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
@@ -204,62 +136,6 @@ def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
         stat = os.stat(config.config_file_path)
         found[config.config_file_path] = (stat.st_size, stat.st_mtime_ns)
     return found
-
-
-def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
-    """Each topic's own pages (its list pages), for the topic's sitemap."""
-    found: dict[str, list[str]] = {}
-    for page in pages:
-        if page.template == "digest/topic.html":
-            found.setdefault(page.topics[0], []).append(page.url)
-    return found
-
-
-class _ChangeObserver(watchdog.observers.Observer):  # type: ignore[misc,valid-type]
-    """A native observer that reports changes to files, not reads of them.
-
-    Rebuilding reads the stories, and a rebuild for each read would never end.
-    """
-
-    def schedule(self, event_handler: Any, path: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("event_filter", _CHANGES)
-        return super().schedule(event_handler, path, **kwargs)
-
-
-_CHANGES: list[type[watchdog.events.FileSystemEvent]] = [
-    watchdog.events.FileCreatedEvent,
-    watchdog.events.FileModifiedEvent,
-    watchdog.events.FileClosedEvent,
-    watchdog.events.FileDeletedEvent,
-    watchdog.events.FileMovedEvent,
-    watchdog.events.DirCreatedEvent,
-    watchdog.events.DirDeletedEvent,
-    watchdog.events.DirMovedEvent,
-]
-
-
-class _Changes(watchdog.events.FileSystemEventHandler):
-    """The files changed since the last `take`: MkDocs' own watch tells only that some did.
-
-    After a folder came, went or moved, which files changed is not known
-    (None) until the next `take`: the caller then looks at them all.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._paths: set[str] | None = set()
-
-    def on_any_event(self, event: watchdog.events.FileSystemEvent) -> None:
-        with self._lock:
-            if event.is_directory:
-                self._paths = None
-            elif self._paths is not None:
-                self._paths.update(os.fsdecode(p) for p in (event.src_path, event.dest_path) if p)
-
-    def take(self) -> set[str] | None:
-        with self._lock:
-            paths, self._paths = self._paths, set()
-        return paths
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -300,7 +176,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # The stories in each shard of the served search (see `_reindex`).
         self._indexed: dict[str, tuple[bytes, ...]] = {}
         self._observer: watchdog.observers.api.BaseObserver | None = None
-        self._changes: _Changes | None = None
+        self._changes: Changes | None = None
         # `digest build` hands over an earlier site to patch (see `site_folder`), and takes
         # back the finished tree (the spare's, or MkDocs' site folder) and its manifest.
         self.spare: Spare | None = None
@@ -314,6 +190,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        _log_through_mkdocs()
         self.pages, self.representatives, self.renderer = [], {}, None
         self.topic_feeds, self._feed_keys = {}, []
         self.tally, self.tree, self.manifest = None, None, None
@@ -347,7 +224,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._await_search()
             self._config, self._inputs, self._served = config, other_inputs(config), {}
             if self._observer is None:
-                self._start_watching(config.docs_dir)
+                watching = start_watching(config.docs_dir)
+                if watching is not None:
+                    self._observer, self._changes = watching
         return config
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., None]) -> Any:
@@ -362,39 +241,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
         server.builder = rebuild
         self._live = True
-        self._watch_natively(server, config.docs_dir)
+        watch_natively(server, config.docs_dir, self._observer)
         return server
-
-    def _start_watching(self, folder: str) -> None:
-        """Watch the content folder with the system's change notifications, from before the
-        first load, so that each refresh knows which files changed (see `_Changes`)."""
-        observer, changes = _ChangeObserver(), _Changes()
-        observer.schedule(changes, folder, recursive=True)
-        try:
-            observer.start()
-        except OSError as exc:  # no inotify here, or too many watches: MkDocs polls, we stat
-            log.info("digest: cannot watch %s for changes (%s)", folder, exc)
-            return
-        self._observer, self._changes = observer, changes
-
-    def _watch_natively(self, server: Any, folder: str) -> None:
-        """Move MkDocs' watch of the content folder onto the plugin's observer.
-
-        MkDocs polls what it watches every half second, listing and stat-ing
-        every file each time: at archive scale that is a steady load on the
-        server and up to 0.6 s before a save is even noticed. The plugin's
-        observer is told of a change at once (inotify on Linux); MkDocs' own
-        callback goes with the watch, so MkDocs still decides when to rebuild.
-        """
-        polling, native = server.observer, self._observer
-        if native is None or not isinstance(polling, watchdog.observers.polling.PollingObserver):
-            return
-        server.unwatch(folder)
-        server.observer = native
-        try:
-            server.watch(folder)
-        finally:
-            server.observer = polling
 
     def on_shutdown(self) -> None:
         if self._observer is not None:
@@ -405,7 +253,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled:
-            _prune_next_listing()
+            prune_next_listing()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
@@ -520,57 +368,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         files.append(marker)
 
     def _feed_files(self, digest: Digest) -> dict[str, bytes]:
-        """Every feed and sitemap of the site by its path."""
+        """Every feed and sitemap of the site by its path (see `site_files`)."""
         assert self.feed_site is not None
         settings = FeedSettings(limit=self.config.feed_limit, daily_days=self.config.daily_days)
-        planned = plan_feeds(digest, self.feed_site, settings)
-        newest = digest.articles[0].published if digest.articles else None
-        if newest is not None:
-            site_url, urls = self.feed_site.url, tuple(p.url for p in self.pages)
-            # Made once for both files, and only when the cache lacks one of them.
-            sitemap = functools.cache(partial(build_sitemap, site_url, urls, newest))
-            planned.append(FeedFile("sitemap.xml", (urls, newest), sitemap))
-            planned.append(
-                FeedFile("sitemap.xml.gz", (urls, newest), lambda: gzipped(sitemap(), newest))
-            )
-            # Material's JavaScript takes every <link rel="alternate"> for a translation of
-            # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
-            # folder, so each topic gets the sitemap of its own pages (valid in that scope).
-            for name, topic_urls in _topic_page_urls(self.pages).items():
-                entry = digest.by_topic[name]
-                lastmod = entry.latest or newest
-                planned.append(
-                    FeedFile(
-                        f"{topic_url(entry.topic.slug)}sitemap.xml",
-                        (tuple(topic_urls), lastmod),
-                        partial(build_sitemap, site_url, topic_urls, lastmod),
-                    )
-                )
-        return self._feeds(planned, settings)
-
-    def _feeds(self, planned: list[FeedFile], settings: FeedSettings) -> dict[str, bytes]:
-        """Each feed's or sitemap's bytes, from the output cache when its sources are unchanged."""
-        if self.cache_dir is None:
-            return {feed.path: feed.make() for feed in planned}
-        store = self._store()
-        assert store is not None
-        h = hashlib.blake2b(code_key(), digest_size=16)
-        h.update(repr((version("feedgen"), version("lxml"), self.feed_site, settings)).encode())
-        base = h.digest()
-        feeds = {}
-        for feed in planned:
-            key = hashlib.blake2b(base, digest_size=20)
-            key.update(pickle.dumps((feed.path, feed.sources), protocol=5))
-            name = key.hexdigest()
-            data = store.get(name)
-            if data is None:
-                data = feed.make()
-                store.keep(name, data)
-            self._feed_keys.append(name)
-            feeds[feed.path] = data
-        if store.damaged:
-            log.warning("digest: %d damaged feed(s) in the cache were made afresh", store.damaged)
-        return feeds
+        planned = plan_site_files(digest, self.feed_site, settings, self.pages)
+        files, keys = make_site_files(planned, self.feed_site, settings, self._store())
+        self._feed_keys.extend(keys)
+        return files
 
     def _date_build(self, digest: Digest) -> None:
         """Date MkDocs' own outputs by the newest story, for the build's length.
@@ -762,7 +566,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             if self._search is not None:
                 self._search.cancel()
                 self._search = None
-            _restore_listing()
+            restore_listing()
             gc.unfreeze()
             self._restore_epoch()
 

@@ -29,6 +29,7 @@ MONTH_URL = "archive/{year:04d}/{month:02d}/"
 ARTICLE_TEMPLATE = "digest/article.html"
 # The archive's month pages: between them, every shown story's card once.
 MONTH_TEMPLATE = "digest/month.html"
+TOPIC_TEMPLATE = "digest/topic.html"
 
 MONTHS = [
     "January",
@@ -458,7 +459,7 @@ def _topic_pages(
         yield GeneratedPage(
             topic_page_url(topic.slug, number) if number else topic_url(topic.slug),
             title,
-            "digest/topic.html",
+            TOPIC_TEMPLATE,
             (topic, shown_count, where, stories(chunk)),
             partial(_topic_context, topic, shown_count, cards, chunk, where),
             topics=(topic.name,),
