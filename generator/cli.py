@@ -6,18 +6,16 @@ import argparse
 import datetime as dt
 import logging
 import os
-import re
-import shutil
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from generator.build.site_folder import CACHE, CONTENT, PROJECT, SiteFolder
+from generator.build.settings import CommandOptions
 from generator.content.cache import paused_gc
 from generator.content.corpus import load_corpus
 from generator.content.duplicates import find_duplicates
@@ -28,177 +26,37 @@ from generator.content.schema import schema_json
 from generator.content.topics import load_registry
 from generator.content.validate import is_http_url, validate_article
 from generator.mkdocs.site_zone import DEFAULT_ZONE, site_zone
-
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
+from generator.stopping import stop_code, stopped_by, terminate
 
 # Material prints an end-of-life banner on every run; it is news for site owners, not curators.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def _mkdocs_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    """Build beside the site folder and swap the result in only when the whole build succeeded."""
-    from mkdocs.commands.build import build
+    from generator.mkdocs.commands import build_site
 
-    _mkdocs_logging(args.verbose)
-    overrides: dict = {"strict": args.strict}
-    if args.content:
-        overrides["docs_dir"] = str(Path(args.content).resolve())
-    try:
-        config = _load_config(args.config_file, overrides)
-    except _Refused as refused:
-        return refused.report()
-    digest = config.plugins["digest"]
-    plugin = digest.config
-    if args.drafts:
-        plugin.drafts = True
-    if args.future:
-        plugin.future = True
-    if args.no_cache:
-        plugin.cache = False
-    elif args.cache_dir:
-        plugin.cache_dir = str(Path(args.cache_dir).resolve())
-    folder = SiteFolder(Path(args.site_dir or config.site_dir).resolve())
-    refusal = folder.refusal(_project_folders(config, plugin.cache_dir if plugin.cache else None))
-    if refusal:
-        shown = display_path(folder.target)
-        print(f"error: will not build the site into {shown}: {refusal}", file=sys.stderr)
-        return 2
-    staging = folder.staging()
-    config.site_dir = str(staging)
-    # An earlier site to patch rather than write from nothing; its pages are keyed by the cache.
-    digest.spare = folder.take_spare() if plugin.cache else None
-    try:
-        build(config)
-    except BaseException as exc:
-        return _build_failed(exc, folder, staging, digest)
-    # The plugin's tree: the spare it patched, or the staging folder (also when disabled).
-    folder.swap_in(digest.tree or staging, digest.manifest, staging, digest.spare)
-    tally = f": {digest.tally}" if digest.tally else ""  # none with the plugin disabled
-    print(f"site written to {display_path(folder.target)}{tally}", file=sys.stderr)
-    return 0
-
-
-def _build_failed(exc: BaseException, folder: SiteFolder, staging: Path, digest: Any) -> int:
-    """Clean up after a build that failed or was stopped, say so, and give its exit code."""
-    from mkdocs.exceptions import Abort
-
-    if not isinstance(exc, Exception):  # MkDocs tells plugins of errors, not of a stop
-        digest.on_build_error(error=RuntimeError("stopped"))
-    shutil.rmtree(staging, ignore_errors=True)
-    if digest.spare is not None:
-        folder.discard(digest.spare)
-    shown = display_path(folder.target)
-    kept = f"{shown} left as it was" if folder.target.exists() else f"nothing written to {shown}"
-    if isinstance(exc, KeyboardInterrupt):
-        print(f"error: build stopped ({_stopped_by(exc)}), {kept}", file=sys.stderr)
-        return _stop_code(exc)
-    if not isinstance(exc, Exception):
-        raise exc
-    # Any failure, a template's included: MkDocs has logged a BuildError's message
-    # already, and anything else (say, a template error) is named here.
-    why = "see the errors above" if isinstance(exc, Abort) else f"{type(exc).__name__}: {exc}"
-    print(f"error: build failed, {kept}: {_shortened(why)}", file=sys.stderr)
-    return 1
-
-
-def _project_folders(config: MkDocsConfig, cache_dir: str | None) -> dict[str, Path]:
-    """The folders a site folder must never replace, by what they are to the project."""
-    root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-    folders = {PROJECT: root, CONTENT: Path(config.docs_dir).resolve()}
-    if cache_dir is not None:
-        folders[CACHE] = (root / cache_dir).resolve()
-    return folders
+    return build_site(_options(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    from generator.mkdocs.commands import serve_site
 
-    from generator.mkdocs.plugin import CACHE_DIR_ENV, DRAFTS_ENV, FUTURE_ENV, NO_CACHE_ENV
-
-    _mkdocs_logging(args.verbose)
-    overrides: dict = {}
-    if args.content:
-        overrides["docs_dir"] = str(Path(args.content).resolve())
-    if args.dev_addr:
-        overrides["dev_addr"] = args.dev_addr
-    try:  # MkDocs loads the file again for each rebuild; a bad option stops it here, plainly
-        _load_config(args.config_file, overrides)
-    except _Refused as refused:
-        return refused.report()
-    if args.drafts:
-        os.environ[DRAFTS_ENV] = "1"
-    if args.future:
-        os.environ[FUTURE_ENV] = "1"
-    if args.no_cache:
-        os.environ[NO_CACHE_ENV] = "1"
-    elif args.cache_dir:
-        os.environ[CACHE_DIR_ENV] = str(Path(args.cache_dir).resolve())
-    serve(args.config_file, livereload=True, **overrides)
-    return 0
+    return serve_site(_options(args))
 
 
-class _Refused(Exception):
-    """A mkdocs.yml that stops a command before it reads or writes anything."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
-
-    def report(self) -> int:
-        """Print each problem as one `error:` line; the exit code of a usage error."""
-        for line in self.lines:
-            print(f"error: {line}", file=sys.stderr)
-        return 2
-
-
-# MkDocs' way of naming a plugin's option, put as a path through the file.
-_OPTION_PREFIX = re.compile(r"Config value 'plugins': Plugin '([^']+)' option '([^']+)': ")
-
-
-class _ConfigErrors(logging.Filter):
-    """Takes MkDocs' configuration errors out of its log, to be reported as ours."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[str] = []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.ERROR:
-            return True
-        message = _OPTION_PREFIX.sub(r"plugins: \1: \2: ", record.getMessage())
-        self.messages.append(message.removeprefix("Config value "))
-        return False
-
-
-def _load_config(path: str, overrides: dict) -> MkDocsConfig:
-    """mkdocs.yml loaded and checked, with the digest plugin in it; `_Refused` otherwise."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    errors = _ConfigErrors()
-    logger = logging.getLogger("mkdocs.config")
-    logger.addFilter(errors)
-    try:
-        config = load_config(path, **overrides)
-    except (ConfigurationError, Abort) as exc:
-        shown = display_path(Path(path))
-        raise _Refused([f"{shown}: {m}" for m in errors.messages] or [str(exc)]) from None
-    finally:
-        logger.removeFilter(errors)
-    if "digest" not in config.plugins:
-        shown = display_path(Path(config.config_file_path or path))
-        raise _Refused([f"{shown} does not use the digest plugin: add '- digest' under 'plugins:'"])
-    return config
+def _options(args: argparse.Namespace) -> CommandOptions:
+    return CommandOptions(
+        config_file=args.config_file,
+        content=args.content,
+        site_dir=getattr(args, "site_dir", None),
+        drafts=args.drafts,
+        future=args.future,
+        strict=getattr(args, "strict", False),
+        no_cache=args.no_cache,
+        cache_dir=args.cache_dir,
+        dev_addr=getattr(args, "dev_addr", None),
+        verbose=args.verbose,
+    )
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -437,36 +295,13 @@ def parser() -> argparse.ArgumentParser:
     return ap
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (`timeout`, `docker stop`, a CI job cancelled), taken as Ctrl-C is: the
-    command stops where it is, cleans up after itself and says so."""
-
-
-def _terminate(signum: int, frame: object) -> NoReturn:
-    raise Terminated
-
-
-def _stopped_by(exc: KeyboardInterrupt) -> str:
-    return "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
-
-
-def _stop_code(exc: KeyboardInterrupt) -> int:
-    """The shell's exit code for a process ended by the signal: 128 + its number."""
-    return 128 + (signal.SIGTERM if isinstance(exc, Terminated) else signal.SIGINT)
-
-
-def _shortened(text: str, limit: int = 2_000) -> str:
-    """An error's text for one line of a log: a full disk's can be hundreds of kilobytes."""
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters)"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt as exc:
-        print(f"error: stopped ({_stopped_by(exc)})", file=sys.stderr)
-        return _stop_code(exc)
+        print(f"error: stopped ({stopped_by(exc)})", file=sys.stderr)
+        return stop_code(exc)
 
 
 def run() -> NoReturn:
@@ -477,7 +312,7 @@ def run() -> NoReturn:
     at once. Everything the commands write is closed by then; the standard
     streams are flushed here, and no atexit handler is needed.
     """
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
     code = main()
     logging.shutdown()
     sys.stdout.flush()

@@ -48,6 +48,7 @@ from generator.build.errors import BuildError
 from generator.build.page_cache import PageStore, replace_with, write_page
 from generator.build.render import PageRenderer, page_file
 from generator.build.search_index import SearchJob
+from generator.build.settings import CommandOptions
 from generator.build.shells import (
     SHELL_CANONICAL,
     SHELL_CONTENT,
@@ -107,13 +108,6 @@ def _log_through_mkdocs() -> None:
 
 PAGE_TEMPLATE = "digest/page.html"
 
-# `digest serve --drafts` (`--future`) reaches the plugin through this, since
-# `mkdocs serve` reloads the config from the file on every rebuild.
-DRAFTS_ENV = "DIGEST_DRAFTS"
-FUTURE_ENV = "DIGEST_FUTURE"
-CACHE_DIR_ENV = "DIGEST_CACHE_DIR"
-NO_CACHE_ENV = "DIGEST_NO_CACHE"
-
 
 def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
     """Size and modification time of every input besides the article files.
@@ -141,6 +135,10 @@ def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
 class DigestPlugin(BasePlugin[DigestConfig]):
     """Generates the digest's pages (home, topics, archive, one per story) and feeds."""
 
+    # What the running `digest` command asks beside mkdocs.yml (see `commands`); none for
+    # `mkdocs build`, whose options are all in the file.
+    requested = CommandOptions()
+
     def __init__(self) -> None:
         self.pages: list[GeneratedPage] = []
         self.representatives: dict[str, GeneratedPage] = {}
@@ -156,6 +154,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Set once `mkdocs serve` starts its server threads: no forking from then on.
         self._live = False
         self.cache_dir: Path | None = None
+        self.drafts = self.future = False
+        self.cache_folder: str | None = None
         self.search_shards: dict[str, list[Article]] = {}
         self._saved_epoch: str | None = None
         # The output cache's keys of this build's feeds, so that pruning keeps them.
@@ -210,14 +210,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.site_feeds = site_feed_links(self.feed_site)
         self.site_name = str(escape(config.site_name))
         self.tz = ZoneInfo(self.config.timezone)  # a known zone: the option checks its name
-        if os.environ.get(DRAFTS_ENV, "") not in ("", "0"):
-            self.config.drafts = True
-        if os.environ.get(FUTURE_ENV, "") not in ("", "0"):
-            self.config.future = True
-        if os.environ.get(CACHE_DIR_ENV):
-            self.config.cache_dir = os.environ[CACHE_DIR_ENV]
-        if os.environ.get(NO_CACHE_ENV, "") not in ("", "0"):
-            self.config.cache = False
+        options = self.requested
+        self.drafts = options.drafts_in(self.config.drafts)
+        self.future = options.future_in(self.config.future)
+        self.cache_folder = options.cache_dir_in(self.config.cache, self.config.cache_dir)
         # MkDocs' sitemap knows only the pages it renders itself; the plugin writes the full one.
         config.theme.static_templates.discard("sitemap.xml")
         if self.serving:
@@ -273,8 +269,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if not (content_dir / "articles").is_dir():
             raise PluginError(f"digest: no articles folder at {content_dir / 'articles'}")
         self.cache_dir = None
-        if self.config.cache:
-            self.cache_dir = Path(config.config_file_path or ".").parent / self.config.cache_dir
+        if self.cache_folder is not None:
+            self.cache_dir = Path(config.config_file_path or ".").parent / self.cache_folder
         digest = self._load(content_dir)
         # Of the content folder's files, only those it may publish (see content_files).
         assert self._corpus is not None
@@ -326,9 +322,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for problem in [*corpus.warnings, *misdated(corpus.accepted, self.tz)]:
             log.warning(str(problem))
         # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
-        now = None if self.config.future else build_time()
+        now = None if self.future else build_time()
         self.digest = digest = build_index(
-            corpus.accepted, corpus.topics, self.tz, self.config.drafts, now
+            corpus.accepted, corpus.topics, self.tz, self.drafts, now
         )
         # Indexed even when the build fails, so that the report accounts for every file.
         self.tally = Tally.of(corpus, digest)
@@ -714,4 +710,5 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         assert self.renderer is not None and self.digest is not None
         # Stories are keyed by their files, which do not hold the registry's topics.
         registry = [entry.topic for entry in self.digest.topics]
-        return self.renderer.output_key((registry, sorted(self.config.items())))
+        options = (self.drafts, self.future, self.cache_folder)
+        return self.renderer.output_key((registry, sorted(self.config.items()), options))
