@@ -21,9 +21,6 @@ import contextlib
 import gc
 import logging
 import os
-import shutil
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,6 +45,7 @@ from generator.build.errors import BuildError
 from generator.build.page_cache import PageStore, replace_with, write_page
 from generator.build.render import PageRenderer, page_file
 from generator.build.search_index import SearchJob
+from generator.build.served_search import ServedSearch
 from generator.build.settings import CommandOptions
 from generator.build.shells import (
     SHELL_CANONICAL,
@@ -84,7 +82,6 @@ from generator.site.pages import (
     PageSettings,
     build_pages,
 )
-from generator.site.pages import stories as stories_of
 from generator.site.search import FOLDER, shards
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -167,14 +164,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Each served page's identity (`_identity`), compared as it is: hashing costs more.
         self._served: dict[str, tuple[Any, ...]] = {}
         self._served_files: dict[str, bytes] = {}
-        self._search_thread: threading.Thread | None = None
-        self._search_lock = threading.Lock()
-        self._search_wanted: tuple[dict[str, list[Article]], Path] | None = None
+        self._served_search = ServedSearch()
         # The last pages made while serving, and the output key they were made under.
         self._built: BuiltPages | None = None
         self._base = b""
-        # The stories in each shard of the served search (see `_reindex`).
-        self._indexed: dict[str, tuple[bytes, ...]] = {}
         self._observer: watchdog.observers.api.BaseObserver | None = None
         self._changes: Changes | None = None
         # `digest build` hands over an earlier site to patch (see `site_folder`), and takes
@@ -217,7 +210,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # MkDocs' sitemap knows only the pages it renders itself; the plugin writes the full one.
         config.theme.static_templates.discard("sitemap.xml")
         if self.serving:
-            self._await_search()
+            self._served_search.wait()
             self._config, self._inputs, self._served = config, other_inputs(config), {}
             if self._observer is None:
                 watching = start_watching(config.docs_dir)
@@ -245,7 +238,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self._observer.stop()
             self._observer.join()
             self._observer = None
-        self._await_search()
+        self._served_search.wait()
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled:
@@ -503,9 +496,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 self._built = BuiltPages(self.digest, self._page_settings(), self.pages)
                 self._base = base
                 self._served = {page.url: self.renderer.identity(page) for page in self.pages}
-                self._indexed = {
-                    name: stories_of(found) for name, found in self.search_shards.items()
-                }
+                self._served_search.built(self.search_shards)
         finally:
             if not self.serving:  # a server keeps the objects frozen (see `_refresh`)
                 gc.unfreeze()
@@ -621,7 +612,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             # Kept out of later collections, as in a build: re-enabling the collector
             # after this much allocation would otherwise walk the whole heap at once.
             gc.freeze()
-        self._reindex_later(Path(config.site_dir))
+        self._served_search.later(self.search_shards, Path(config.site_dir), self.cache_dir)
         log.info(
             "digest: %s; %d of %d pages updated in %.2f s",
             self.tally,
@@ -630,63 +621,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             time.perf_counter() - started,
         )
         return True
-
-    def _reindex_later(self, site_dir: Path) -> None:
-        """Bring the served search up to this refresh's stories, in a thread of its own.
-
-        The pages are written first, so the page shows at once and its search
-        catches up a moment later. A refresh never waits for an earlier one's
-        indexing: the one thread indexes the newest stories once it is free.
-        """
-        with self._search_lock:
-            self._search_wanted = (self.search_shards, site_dir)
-            if self._search_thread is None:
-                self._search_thread = threading.Thread(target=self._reindex_loop, daemon=True)
-                self._search_thread.start()
-
-    def _reindex_loop(self) -> None:
-        while True:
-            with self._search_lock:
-                wanted, self._search_wanted = self._search_wanted, None
-                if wanted is None:
-                    self._search_thread = None
-                    return
-            self._reindex(*wanted)
-
-    def _reindex(self, search_shards: dict[str, list[Article]], site_dir: Path) -> None:
-        """Index the shards whose stories changed, and swap each into the site's search folder.
-
-        Only those: relinking every shard's thousands of files would keep the
-        disk and the processor busy through the curator's next save.
-        """
-        current = {name: stories_of(stories) for name, stories in search_shards.items()}
-        changed = {
-            name: stories
-            for name, stories in search_shards.items()
-            if self._indexed.get(name) != current[name]
-        }
-        if not changed:
-            return
-        fresh = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir))
-        try:
-            job = SearchJob.start(changed, fresh, self.cache_dir)
-            job.finish(prune=False)
-            for name in changed:
-                target, old = site_dir / FOLDER / name, fresh / f"{name}.old"
-                if target.exists():
-                    os.rename(target, old)
-                os.rename(fresh / name, target)
-                self._indexed[name] = current[name]
-        except (OSError, RuntimeError) as exc:
-            log.error("digest: updating the search index failed: %s", exc)
-        finally:
-            shutil.rmtree(fresh, ignore_errors=True)
-
-    def _await_search(self) -> None:
-        """Let the indexing thread finish (it ends once no refresh waits for it)."""
-        thread = self._search_thread
-        if thread is not None:
-            thread.join()
 
     def _store(self) -> PageStore | None:
         """The output cache, one for builds and one for previews.
