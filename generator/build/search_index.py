@@ -245,5 +245,5 @@ def _key(stories: list[Article]) -> str:
     """
     h = hashlib.blake2b(version("pagefind").encode() + code_key(), digest_size=16)
     for article in stories:
-        h.update(article.source)
+        h.update(article.file_hash)
     return h.hexdigest()

@@ -89,10 +89,10 @@ class Article:
     # files name lines without reading the file again. Plain ints, as cheap to
     # keep in the cache as they can be.
     key_lines: tuple[int, ...] = ()
-    # A hash of the file's path and bytes (`loader.story_source`). Everything
+    # A hash of the file's path and bytes (`loader.file_hash_of`). Everything
     # above is made from those (and the topic registry), so pages and feeds can
     # tell whether a story changed from this alone, without comparing fields.
-    source: bytes = b""
+    file_hash: bytes = b""
 
     def line(self, key: str) -> int:
         """The line of one of LINE_KEYS in the story's file, else the file's first line."""

@@ -48,8 +48,8 @@ class RawArticle:
     body: str = ""
     # The file's line where the body (the curator's note) starts.
     body_line: int = 1
-    # `story_source` of the file: what the story's output is made from.
-    source: bytes = b""
+    # `file_hash_of` the file: what the story's output is made from.
+    file_hash: bytes = b""
 
     def line(self, *keys: str | int) -> int:
         """The line of the deepest key of `keys` the file has, else of its first line."""
@@ -65,7 +65,7 @@ def control_character(text: str) -> str | None:
     return f"the control character U+{ord(found[0]):04X}" if found else None
 
 
-def story_source(path: str, data: bytes) -> bytes:
+def file_hash_of(path: str, data: bytes) -> bytes:
     """A hash of a story file's path and bytes.
 
     With the topic registry and this package's code, which the output cache
@@ -419,5 +419,5 @@ def load_article(data: bytes, path: str, name: str) -> RawArticle | ContentError
         lines=lines,
         body=body,
         body_line=body_line,
-        source=story_source(path, data),
+        file_hash=file_hash_of(path, data),
     )

@@ -359,7 +359,7 @@ def validate_article(
             body=raw.body.strip("\n"),
             story_keys=keys,
             key_lines=tuple(raw.lines.get((k,), 0) for k in LINE_KEYS),
-            source=raw.source,
+            file_hash=raw.file_hash,
             **article_args,
         ),
         c.problems,

@@ -133,7 +133,7 @@ class FeedFile:
     """A feed file, its bytes made only when asked for.
 
     `sources` is what the bytes are made from, the site and settings aside:
-    stories by their `Article.source`, titles, dates. An adapter with an
+    stories by their `Article.file_hash`, titles, dates. An adapter with an
     output cache can reuse a feed whose sources are unchanged without
     rendering it, as it does for pages.
     """

@@ -175,7 +175,7 @@ class GeneratedPage:
     """A page, its context made only when asked for.
 
     `sources` is what the context is made from, in plain values: stories by
-    their `Article.source`, counts, labels. Pages whose sources (and URL,
+    their `Article.file_hash`, counts, labels. Pages whose sources (and URL,
     title, template) are equal have equal contexts, so an adapter with an
     output cache can tell which pages changed without building a context,
     which costs more than everything else about a page that is not rendered.
@@ -340,12 +340,12 @@ def pager(slug: str, number: int, last: int) -> Pager:
 
 
 def stories(articles: Iterable[Article]) -> tuple[bytes, ...]:
-    """Stories as a page's sources: each by its `Article.source`."""
-    return tuple(map(_SOURCE, articles))
+    """Stories as a page's sources: each by its `Article.file_hash`."""
+    return tuple(map(_FILE_HASH, articles))
 
 
 # Got in C, not by a generator: every build lists the stories of tens of thousands of pages.
-_SOURCE = attrgetter("source")
+_FILE_HASH = attrgetter("file_hash")
 
 
 @dataclass(frozen=True)
@@ -386,7 +386,7 @@ def build_pages(
     pages.extend(_archive_pages(digest, cards))
     place = _Place(digest)
     pages.extend(
-        reuse.get(a.source) or _article_page(a, digest, cards, settings, place)
+        reuse.get(a.file_hash) or _article_page(a, digest, cards, settings, place)
         for a in digest.articles
     )
     return pages
@@ -410,18 +410,18 @@ def _reusable_story_pages(
         or [t.topic for t in old.topics] != [t.topic for t in digest.topics]
     ):
         return {}
-    changed = {a.source for a in old.articles} ^ {a.source for a in digest.articles}
+    changed = {a.file_hash for a in old.articles} ^ {a.file_hash for a in digest.articles}
     stale = set(changed)
     for index in (old, digest):
         place = _Place(index)
         for article in index.articles:
-            if article.source not in changed:
+            if article.file_hash not in changed:
                 continue
             for name in article.topics:
                 listed = index.by_topic[name].articles
                 at = place(name, article)
                 start = max(0, at - settings.topic_stories)
-                stale.update(other.source for other in listed[start:at])
+                stale.update(other.file_hash for other in listed[start:at])
     return {
         page.sources[0]: page
         for page in previous.pages
@@ -534,7 +534,7 @@ def _article_page(
         article_url(article),
         article.title,
         ARTICLE_TEMPLATE,
-        (article.source, tuple(sources)),
+        (article.file_hash, tuple(sources)),
         partial(_article_context, article, digest, cards, earlier),
         topics=article.topics,
     )
