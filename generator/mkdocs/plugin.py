@@ -40,7 +40,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.build.clock import EPOCH_ENV, build_time
+from generator.build.clock import build_time, date_outputs, restore_epoch
 from generator.build.errors import BuildError
 from generator.build.page_cache import PageStore, replace_with, write_page
 from generator.build.render import PageRenderer, page_file
@@ -291,7 +291,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
         self._add_feeds_and_sitemap(digest, files, config)
-        self._date_build(digest)
+        self._saved_epoch = date_outputs(digest.articles[0].published if digest.articles else None)
         log.info(
             "digest: %s (%d from the cache); %d topics, %d pages",
             self.tally,
@@ -314,7 +314,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         )
         for problem in [*corpus.warnings, *misdated(corpus.accepted, self.tz)]:
             log.warning(str(problem))
-        # Read before `_date_build` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
+        # Read before `date_outputs` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
         now = None if self.future else build_time()
         self.digest = digest = build_index(
             corpus.accepted, corpus.topics, self.tz, self.drafts, now
@@ -364,25 +364,6 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         files, keys = make_site_files(planned, self.feed_site, settings, self._store())
         self._feed_keys.extend(keys)
         return files
-
-    def _date_build(self, digest: Digest) -> None:
-        """Date MkDocs' own outputs by the newest story, for the build's length.
-
-        MkDocs dates what it writes from SOURCE_DATE_EPOCH; the newest story's
-        time makes the whole site a function of its content.
-
-        A SOURCE_DATE_EPOCH the user set is theirs to keep.
-        """
-        self._saved_epoch = os.environ.get(EPOCH_ENV)
-        if self._saved_epoch is None:
-            newest = digest.articles[0].published if digest.articles else None
-            os.environ[EPOCH_ENV] = str(int(newest.timestamp())) if newest else "0"
-
-    def _restore_epoch(self) -> None:
-        if self._saved_epoch is None:
-            os.environ.pop(EPOCH_ENV, None)
-        else:
-            os.environ[EPOCH_ENV] = self._saved_epoch
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files):
         assert self.feed_site is not None
@@ -500,7 +481,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         finally:
             if not self.serving:  # a server keeps the objects frozen (see `_refresh`)
                 gc.unfreeze()
-            self._restore_epoch()
+            restore_epoch(self._saved_epoch)
 
     def _write_all(
         self,
@@ -555,7 +536,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 self._search = None
             restore_listing()
             gc.unfreeze()
-            self._restore_epoch()
+            restore_epoch(self._saved_epoch)
 
     def _refresh(self) -> bool:
         """Update the served site in place when only article files changed since the last build.
