@@ -23,7 +23,8 @@ def misdated(articles: Iterable[Article], tz: ZoneInfo) -> list[ContentError]:
     """
     problems = []
     for article in articles:
-        day = article.published.astimezone(tz).date()
+        local = article.published.astimezone(tz)
+        day = local.date()
         if day != article.date and not article.is_draft:
             problems.append(
                 ContentError(
@@ -31,7 +32,7 @@ def misdated(articles: Iterable[Article], tz: ZoneInfo) -> list[ContentError]:
                     article.line("publishedDateTime"),
                     Level.WARNING,
                     f"the file name says {article.date}, but publishedDateTime is "
-                    f"{article.published.astimezone(tz):%Y-%m-%d %H:%M} in {tz.key}, the "
+                    f"{local:%Y-%m-%d %H:%M} in {tz.key}, the "
                     f"site's time zone, so the story's page and month say {day}; rename the "
                     f"file to {day}-{article.slug}.md (its URL changes with it) or correct "
                     "publishedDateTime",

@@ -166,19 +166,17 @@ class _Kept:
     """The stories the content folder holds or will hold, to find duplicates and topics."""
 
     by_key: dict[str, str]
-    by_path: set[str]
     topics: dict[str, None]
 
     @classmethod
     def of(cls, content: Path) -> _Kept:
-        kept = cls({}, set(), {})
+        kept = cls({}, {})
         if (content / "articles").is_dir():
             for article in load_corpus(content).articles:
                 kept.add(article)
         return kept
 
     def add(self, article: Article) -> None:
-        self.by_path.add(article.path)
         self.topics.update(dict.fromkeys(article.topics))
         if not article.is_draft:
             for key in article.story_keys:
