@@ -343,3 +343,19 @@ def test_the_migration_script_accounts_for_every_file_and_prints_the_counts(tmp_
     assert "7 story files: 4 written, 0 unchanged, 3 skipped" in run.stdout
     assert "every story file accounted for: yes" in run.stdout
     assert "build (exit 0): 4 stories read: 3 published, 1 unpublished held back" in run.stdout
+
+
+def test_a_logo_shows_even_when_the_source_s_name_gives_no_initial(tmp_path: Path):
+    folder = tmp_path / "content" / "articles" / "2024"
+    folder.mkdir(parents=True)
+    (folder / "2024-03-01-dashes.md").write_text(
+        "---\ntitle: A source named by dashes\npublishedDateTime: 2024-03-01T09:00:00Z\n"
+        "webUrl: https://dashes.example.com/story\ntopics: [AI]\n"
+        "provider:\n  name: '---'\n  images:\n    - url: https://dashes.example.com/logo.png\n"
+        "---\n",
+        encoding="utf-8",
+    )
+    code, site = build(tmp_path, tmp_path / "content")
+    assert code == 0, site.command
+    logo = site.page("").select_one(".dg-logo .dg-card__logo")
+    assert logo is not None and logo["src"] == "https://dashes.example.com/logo.png"
