@@ -36,8 +36,6 @@ def build_site(options: CommandOptions) -> int:
     """Build beside the site folder and swap the result in only when the whole build succeeded."""
     from mkdocs.commands.build import build
 
-    from generator.mkdocs.plugin import DigestPlugin
-
     _mkdocs_logging(options.verbose)
     overrides: dict = {"strict": options.strict}
     if options.content:
@@ -48,7 +46,7 @@ def build_site(options: CommandOptions) -> int:
     except _Refused as refused:
         return refused.report()
     digest = config.plugins["digest"]
-    digest.requested = options
+    digest.requested = options  # this build's plugin alone: MkDocs loads the file once here
     cache_dir = options.cache_dir_in(digest.config.cache, digest.config.cache_dir)
     folder = SiteFolder(Path(options.site_dir or config.site_dir).resolve())
     refusal = folder.refusal(_project_folders(config, cache_dir))
@@ -64,8 +62,6 @@ def build_site(options: CommandOptions) -> int:
         build(config)
     except BaseException as exc:
         return _build_failed(exc, folder, staging, digest)
-    finally:
-        DigestPlugin.requested = CommandOptions()
     # The plugin's tree: the spare it patched, or the staging folder (also when disabled).
     folder.swap_in(digest.tree or staging, digest.manifest, staging, digest.spare)
     tally = f": {digest.tally}" if digest.tally else ""  # none with the plugin disabled
