@@ -29,10 +29,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
-import jinja2.loaders
-import watchdog.events
 import watchdog.observers
-import watchdog.observers.polling
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
