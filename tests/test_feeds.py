@@ -36,7 +36,7 @@ from generator.site.feeds import (
     site_feed_links,
     topic_feed_links,
 )
-from generator.site.index import Digest, build_index, group_by_day
+from generator.site.index import StoryIndex, build_index, group_by_day
 from generator.site.pages import article_url
 from support import MAKE_CORPUS
 
@@ -65,7 +65,7 @@ def _feed_files(digest, site, settings) -> dict[str, bytes]:
 @dataclass
 class Built:
     drafts: frozenset[str]
-    digest: Digest
+    digest: StoryIndex
     feeds: dict[str, bytes]
     again: dict[str, bytes]
     reproduce: str
@@ -79,7 +79,7 @@ class Built:
         return out
 
 
-def build(corpus_dir: Path) -> tuple[Digest, dict[str, bytes]]:
+def build(corpus_dir: Path) -> tuple[StoryIndex, dict[str, bytes]]:
     corpus = load_corpus(corpus_dir)
     assert corpus.errors == [], corpus.errors[:3]
     digest = build_index(corpus.articles, corpus.topics, UTC)

@@ -61,7 +61,7 @@ def _pages(content: Path, previous_corpus=None, previous: BuiltPages | None = No
 
 
 def _plain(page: GeneratedPage) -> tuple:
-    return (page.url, page.title, page.template, page.sources, page.topics, page.in_nav)
+    return (page.url, page.title, page.template, page.made_of, page.topics, page.in_nav)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
@@ -20,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from generator.build.page_cache import PageStore, write_page
+from generator.build.output_store import OutputStore, output_key, write_output
 from generator.build.shells import (
     SHELL_CANONICAL,
     SHELL_CONTENT,
@@ -67,11 +66,11 @@ class PageRenderer:
         """Drop the rendered cards and heads: the stories they show may have changed."""
         self._cards, self._heads = {}, {}
 
-    def write(self, page: GeneratedPage, site_dir: str, store: PageStore | None) -> str:
+    def write(self, page: GeneratedPage, site_dir: str, store: OutputStore | None) -> str:
         """Write one page from its shape's shell, or copy it from `store`; gives its key."""
-        path = os.path.join(site_dir, page_file(page))
+        path = os.path.join(site_dir, page.path)
         if store is None:
-            write_page(path, self.html(page))
+            write_output(path, self.html(page))
             return ""
         key = self.page_key(page)
         if not store.place(key, path):
@@ -141,13 +140,13 @@ class PageRenderer:
 
     def page_key(self, page: GeneratedPage) -> str:
         """The page's identity in the output cache: its shell's key and what it is made from."""
-        identity = pickle.dumps(self.identity(page), protocol=5)
-        return hashlib.blake2b(identity, digest_size=20).hexdigest()
+        shell, *made_of = self.identity(page)
+        return output_key(shell, made_of)
 
     def identity(self, page: GeneratedPage) -> tuple[Any, ...]:
         """Everything a page's HTML is made from: equal identities, equal pages."""
         shell = self._shell_keys[shape(page)]
-        return (shell, page.url, page.title, page.template, page.topics, page.sources)
+        return (shell, page.path, page.title, page.template, page.topics, page.made_of)
 
     def output_key(self, site_values: object) -> bytes:
         """A hash of everything besides its shell and its own context that a page depends on.
@@ -183,8 +182,3 @@ class PageRenderer:
                 if path.is_file():
                     names.add(path.relative_to(folder).as_posix())
         return sorted(names)
-
-
-def page_file(page: GeneratedPage) -> str:
-    """The path of a page's file inside the site."""
-    return f"{page.url}index.html"

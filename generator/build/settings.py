@@ -1,8 +1,15 @@
-"""What a command asks of a build beside the site's configuration file, as one typed value."""
+"""What a build is asked for: by the command (`CommandOptions`), and in all (`BuildSettings`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from generator.site.feeds import FeedSettings, FeedSite
+from generator.site.pages import PageSettings
+from generator.site.search import SHARD_SIZE
 
 
 @dataclass(frozen=True)
@@ -31,3 +38,25 @@ class CommandOptions:
         if self.no_cache or not cache:
             return None
         return self.cache_dir or configured
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Everything one build is asked for, from the site's configuration and the command.
+
+    The engine's adapter makes it once per build; the pipeline reads nothing else.
+    """
+
+    site: FeedSite
+    zone: ZoneInfo
+    pages: PageSettings = field(default_factory=PageSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    search_shard_size: int = SHARD_SIZE
+    drafts: bool = False
+    future: bool = False
+    # Where parsed stories, made outputs and search bundles are kept; None: no cache.
+    cache_dir: Path | None = None
+    # A preview (`digest serve`): pages for the local server, no forking once it runs.
+    preview: bool = False
+    # The rest of the engine's configuration that pages may show: part of every page's key.
+    engine_values: tuple[Any, ...] = ()

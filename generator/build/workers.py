@@ -16,9 +16,9 @@ import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from generator.build.page_cache import PageStore
+from generator.build.output_store import OutputStore
 from generator.build.progress import progress
-from generator.build.render import PageRenderer, page_file
+from generator.build.render import PageRenderer
 from generator.lifetime import start_worker
 from generator.site.pages import MONTH_TEMPLATE, GeneratedPage
 
@@ -28,7 +28,7 @@ def render_all(
     pages: Sequence[GeneratedPage],
     site_dir: str,
     workers: int,
-    store: PageStore | None,
+    store: OutputStore | None,
     yielding: bool = False,
 ) -> dict[str, str]:
     """Write `pages`, split over `workers` forked processes that share the renderer.
@@ -47,7 +47,7 @@ def render_all(
         if workers <= 1 or len(pages) <= _CHUNK:
             for start in range(0, len(pages), _CHUNK):
                 for page in pages[start : start + _CHUNK]:
-                    keys[page_file(page)] = renderer.write(page, site_dir, store)
+                    keys[page.path] = renderer.write(page, site_dir, store)
                 bar.update(min(_CHUNK, len(pages) - start))
             return keys
         # The month pages first, here: between them they show every story's card, so
@@ -55,7 +55,7 @@ def render_all(
         # nearly every worker's pages show nearly every story.
         first = [page for page in pages if page.template == MONTH_TEMPLATE]
         for page in first:
-            keys[page_file(page)] = renderer.write(page, site_dir, store)
+            keys[page.path] = renderer.write(page, site_dir, store)
         bar.update(len(first))
         rest = [page for page in pages if page.template != MONTH_TEMPLATE]
         chunks = [(start, min(start + _CHUNK, len(rest))) for start in range(0, len(rest), _CHUNK)]
@@ -72,14 +72,14 @@ def render_all(
             for (start, end), (written, damaged) in zip(
                 chunks, pool.map(_write_chunk, chunks), strict=True
             ):
-                keys.update(zip(map(page_file, rest[start:end]), written, strict=True))
+                keys.update(zip((page.path for page in rest[start:end]), written, strict=True))
                 if store is not None:
                     store.damaged += damaged
                 bar.update(len(written))
         finally:
             pool.shutdown(cancel_futures=True)
             _FORKED = None
-    return {path: keys[path] for path in map(page_file, pages)}
+    return {page.path: keys[page.path] for page in pages}
 
 
 def hash_files(root: str) -> dict[str, str]:
@@ -89,8 +89,8 @@ def hash_files(root: str) -> dict[str, str]:
         for name in names:
             path = os.path.join(folder, name)
             with open(path, "rb") as fh:
-                digest = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16))
-            found[os.path.relpath(path, root)] = digest.hexdigest()
+                hashed = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16))
+            found[os.path.relpath(path, root)] = hashed.hexdigest()
     return found
 
 
@@ -113,7 +113,7 @@ _CHUNK = 250
 # enough that Pagefind's threads get nearly all of a core they share with one.
 _YIELDING_NICENESS = 10
 # Set just before forking so the workers inherit it instead of pickling the renderer.
-_FORKED: tuple[PageRenderer, Sequence[GeneratedPage], str, PageStore | None] | None = None
+_FORKED: tuple[PageRenderer, Sequence[GeneratedPage], str, OutputStore | None] | None = None
 
 
 def _start_worker(niceness: int) -> None:

@@ -227,20 +227,20 @@ class ArticleCache:
         self._new[path] = entry
         return entry[2]
 
-    def get(self, path: str, digest: bytes, stamp: Stamp | None) -> FileResult | None:
+    def get(self, path: str, content_hash: bytes, stamp: Stamp | None) -> FileResult | None:
         """The result kept for `path` when its bytes are still those of `digest`."""
         entry = self._old.get(path)
-        if entry is None or entry[0] != digest:
+        if entry is None or entry[0] != content_hash:
             return None
         if entry[1] != stamp:
-            entry = (digest, stamp, entry[2])
+            entry = (content_hash, stamp, entry[2])
             self._dirty.add(segment(path))
         self._new[path] = entry
         return entry[2]
 
-    def put(self, path: str, digest: bytes, stamp: Stamp | None, result: FileResult) -> None:
+    def put(self, path: str, content_hash: bytes, stamp: Stamp | None, result: FileResult) -> None:
         """Keep the result of a file that was parsed, for the next run."""
-        self._new[path] = (digest, stamp, result)
+        self._new[path] = (content_hash, stamp, result)
         self._dirty.add(segment(path))
 
     def reopen(self) -> ArticleCache:

@@ -137,7 +137,7 @@ def load_corpus(
             if not isinstance(looked, _Miss):
                 results[i] = looked
                 continue
-            misses.append((i, path, looked.digest, looked.trusted))
+            misses.append((i, path, looked.content_hash, looked.trusted))
             todo.append((path, os.path.basename(file), looked.data))
             if pool is None and workers > 1 and len(misses) >= PARALLEL_MIN_FILES:
                 pool = stack.enter_context(_process_pool(workers))
@@ -153,9 +153,9 @@ def load_corpus(
             # rest: taken in after the last batch, they kept one core idle at the end.
             back = {batch: pickle.loads(batch.result()) for batch in as_completed(batches)}
             parsed = [result for batch in batches for result in back[batch]]
-        for (i, path, digest, trusted), result in zip(misses, parsed, strict=True):
+        for (i, path, content_hash, trusted), result in zip(misses, parsed, strict=True):
             results[i] = result
-            cache.put(path, digest, trusted, result)
+            cache.put(path, content_hash, trusted, result)
     cache.save()
     articles: list[Article] = []
     for result in results:
@@ -183,7 +183,7 @@ def load_corpus(
 class _Miss:
     """A story file neither the cache nor a reading error answers: its bytes, to parse."""
 
-    digest: bytes
+    content_hash: bytes
     trusted: Stamp | None
     data: bytes
 
@@ -202,9 +202,9 @@ def _look(file: str, path: str, root: str, cache: ArticleCache, now_ns: int) -> 
     data = read_file(file)
     if isinstance(data, str):
         return (None, [ContentError(path, 1, Level.ERROR, data)])
-    digest, trusted = file_digest(data), settled(stamp, now_ns)
-    hit = cache.get(path, digest, trusted)
-    return hit if hit is not None else _Miss(digest, trusted, data)
+    content_hash, trusted = file_digest(data), settled(stamp, now_ns)
+    hit = cache.get(path, content_hash, trusted)
+    return hit if hit is not None else _Miss(content_hash, trusted, data)
 
 
 def _article_files(

@@ -19,6 +19,7 @@ from mkdocs.config import config_options as c
 from generator.mkdocs.site_zone import DEFAULT_ZONE
 from generator.site.feeds import FeedSettings
 from generator.site.pages import PageSettings
+from generator.site.search import SHARD_SIZE
 
 _PAGES = PageSettings()
 _FEEDS = FeedSettings()
@@ -86,8 +87,7 @@ class DigestConfig(base.Config):
     cache_dir = c.Type(str, default=".cache/digest")
     feed_limit = WholeNumber(1, default=_FEEDS.limit)
     daily_days = WholeNumber(1, default=_FEEDS.daily_days)
-    # Stories one search index may hold before search is split into shards (see search.py).
-    search_shard_size = WholeNumber(1, default=8000)
+    search_shard_size = WholeNumber(1, default=SHARD_SIZE)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         """MkDocs' checks, with an unknown option name an error: it is nearly always a typo

@@ -1,11 +1,13 @@
 """Knowing which files a curator changed while `digest serve` runs.
 
 MkDocs' own watch polls, and tells only that something changed; the preview
-updates the served site in place, which needs to know what.
+updates the served site in place, which needs to know what, and whether
+anything besides the article files changed (`other_inputs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -14,6 +16,7 @@ from typing import Any
 import watchdog.events
 import watchdog.observers
 import watchdog.observers.polling
+from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +99,26 @@ def watch_natively(server: Any, folder: str, native: Any) -> None:
         server.watch(folder)
     finally:
         server.observer = polling
+
+
+def other_inputs(config: MkDocsConfig) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every input besides the article files.
+
+    That is mkdocs.yml, the theme's own folder and the docs folder without
+    its articles: a change to any of them needs MkDocs to build again.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    roots = [config.docs_dir] + ([config.theme.custom_dir] if config.theme.custom_dir else [])
+    for root in roots:
+        for folder, dirnames, filenames in os.walk(root):
+            if folder == root and root == config.docs_dir:
+                dirnames[:] = [d for d in dirnames if d != "articles"]
+            for name in filenames:
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(path)
+                    found[path] = (stat.st_size, stat.st_mtime_ns)
+    if config.config_file_path:
+        stat = os.stat(config.config_file_path)
+        found[config.config_file_path] = (stat.st_size, stat.st_mtime_ns)
+    return found

@@ -25,7 +25,7 @@ from lxml import etree
 
 from generator.content.article import Article, RelatedLink
 from generator.content.topics import Topic
-from generator.site.index import Digest, group_by_day
+from generator.site.index import StoryIndex, group_by_day
 from generator.site.markup import render_note
 from generator.site.pages import (
     HOME_URL,
@@ -49,7 +49,7 @@ ATOM_TYPE = "application/atom+xml"
 # A fixed name: feedgen's default carries its own version, which would make the
 # bytes depend on what happens to be installed.
 GENERATOR = "news-digest"
-# The date of a feed with nothing in it from a digest with nothing in it:
+# The date of a feed with nothing in it from an index with nothing in it:
 # any clock reading would break byte-identical rebuilds.
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -129,24 +129,18 @@ def topic_feed_links(topic: Topic, site: FeedSite) -> list[FeedLink]:
 
 
 @dataclass(frozen=True)
-class FeedFile:
-    """A feed file, its bytes made only when asked for.
-
-    `sources` is what the bytes are made from, the site and settings aside:
-    stories by their `Article.file_hash`, titles, dates. An adapter with an
-    output cache can reuse a feed whose sources are unchanged without
-    rendering it, as it does for pages.
-    """
+class SiteFile:
+    """A feed, OPML or sitemap file (an `Output`), its bytes made only when asked for."""
 
     path: str
-    sources: tuple[Any, ...]
+    made_of: tuple[Any, ...]
     make: Callable[[], bytes] = field(repr=False, compare=False)
 
 
-def plan_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> list[FeedFile]:
+def plan_feeds(index: StoryIndex, site: FeedSite, settings: FeedSettings) -> list[SiteFile]:
     """Every feed of the site: RSS and Atom for the site and each topic, daily, OPML."""
     entries = _Entries(site)
-    fallback = digest.articles[0].published if digest.articles else EPOCH
+    fallback = index.articles[0].published if index.articles else EPOCH
     home = _Channel(
         site.title,
         site.description or f"The latest stories from {site.title}",
@@ -154,28 +148,28 @@ def plan_feeds(digest: Digest, site: FeedSite, settings: FeedSettings) -> list[F
         SITE_RSS,
         SITE_ATOM,
     )
-    channels = [(home, digest.articles)]
-    channels += [(_topic_channel(t.topic, site), t.articles) for t in digest.topics]
-    feeds: list[FeedFile] = []
+    channels = [(home, index.articles)]
+    channels += [(_topic_channel(t.topic, site), t.articles) for t in index.topics]
+    feeds: list[SiteFile] = []
     for channel, articles in channels:
         shown = articles[: settings.limit]
         updated = articles[0].published if articles else fallback
         about = (site, channel.title, channel.description, channel.page)
         for path, mime in ((channel.rss, RSS_TYPE), (channel.atom, ATOM_TYPE)):
             feeds.append(
-                FeedFile(
+                SiteFile(
                     path,
                     (about[1:], updated, stories(shown)),
                     partial(_channel_feed, about, path, mime, entries, shown, updated),
                 )
             )
-    days = group_by_day(digest.articles, digest.tz, settings.daily_days)
+    days = group_by_day(index.articles, index.tz, settings.daily_days)
     daily = [a for _, group in days for a in group]
     feeds.append(
-        FeedFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))
+        SiteFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))
     )
-    topics = tuple(entry.topic for entry in digest.topics)
-    feeds.append(FeedFile(OPML, topics, partial(_opml, digest, site)))
+    topics = tuple(entry.topic for entry in index.topics)
+    feeds.append(SiteFile(OPML, topics, partial(_opml, index, site)))
     return feeds
 
 
@@ -342,7 +336,7 @@ def _day_line(a: Article, site: FeedSite) -> str:
     return f'{line} (<a href="{escape(a.web_url)}">original</a>)'
 
 
-def _opml(digest: Digest, site: FeedSite) -> bytes:
+def _opml(index: StoryIndex, site: FeedSite) -> bytes:
     """Every feed in one subscription list, topics grouped under one outline."""
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
@@ -350,9 +344,9 @@ def _opml(digest: Digest, site: FeedSite) -> bytes:
     body = etree.SubElement(opml, "body")
     for link in site_feed_links(site):
         _outline(body, link, site)
-    if digest.topics:
+    if index.topics:
         group = etree.SubElement(body, "outline", text="Topics", title="Topics")
-        for entry in digest.topics:
+        for entry in index.topics:
             for link in topic_feed_links(entry.topic, site):
                 _outline(group, link, site)
     return etree.tostring(opml, encoding="UTF-8", xml_declaration=True, pretty_print=True)

@@ -1,4 +1,4 @@
-"""The `Digest`: every lookup the pages and feeds need, sorted once per build.
+"""The `StoryIndex`: every lookup the pages and feeds need, sorted once per build.
 
 Pages and feeds only slice these tuples; none of them sorts or filters
 stories again, so the SPEC's ordering lives in exactly one place.
@@ -28,7 +28,7 @@ class TopicIndex:
 
 
 @dataclass(frozen=True)
-class Digest:
+class StoryIndex:
     """The published (or, with drafts asked for, all) stories and their groupings."""
 
     articles: tuple[Article, ...]
@@ -68,7 +68,7 @@ def build_index(
     tz: ZoneInfo,
     include_drafts: bool = False,
     now: dt.datetime | None = None,
-) -> Digest:
+) -> StoryIndex:
     """Sort and group the stories once; topics with no story still get an (empty) entry.
 
     With `now`, a story published after it is scheduled: left out of every
@@ -89,7 +89,7 @@ def build_index(
         month_lists[(local.year, local.month)].append(article)
     ordered = sorted(topics.values(), key=lambda t: (t.name.casefold(), t.name))
     topic_index = tuple(TopicIndex(t, tuple(topic_lists.get(t.name, ()))) for t in ordered)
-    return Digest(
+    return StoryIndex(
         articles=tuple(shown),
         topics=topic_index,
         by_topic={t.topic.name: t for t in topic_index},
@@ -111,13 +111,13 @@ class Tally:
     rejected: int
 
     @classmethod
-    def of(cls, corpus: Corpus, digest: Digest) -> Tally:
-        """`digest` is the index of `corpus.accepted` that the build publishes (or would)."""
+    def of(cls, corpus: Corpus, index: StoryIndex) -> Tally:
+        """`index` is the index of `corpus.accepted` that the build publishes (or would)."""
         tally = cls(
             corpus.files,
-            len(digest.articles),
-            digest.drafts,
-            digest.scheduled,
+            len(index.articles),
+            index.drafts,
+            index.scheduled,
             corpus.rejected,
         )
         parts = tally.published + tally.drafts + tally.scheduled + tally.rejected

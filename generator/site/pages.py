@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.content.article import Article, Image
 from generator.content.topics import Topic
-from generator.site.index import Digest, TopicIndex, group_by_day
+from generator.site.index import StoryIndex, TopicIndex, group_by_day
 from generator.site.markup import render_note
 
 HOME_URL = ""
@@ -172,19 +172,16 @@ class Pager:
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page, its context made only when asked for.
+    """A page (an `Output`), its context made only when asked for.
 
-    `sources` is what the context is made from, in plain values: stories by
-    their `Article.file_hash`, counts, labels. Pages whose sources (and URL,
-    title, template) are equal have equal contexts, so an adapter with an
-    output cache can tell which pages changed without building a context,
-    which costs more than everything else about a page that is not rendered.
+    `made_of` is what the context is made from; with the URL, title, template
+    and topics, it is all a page's HTML depends on besides its shell.
     """
 
     url: str
     title: str
     template: str
-    sources: tuple[Any, ...]
+    made_of: tuple[Any, ...]
     make: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
     in_nav: bool = False
     # The topics a page is about, so an adapter can point readers at their feeds.
@@ -194,6 +191,10 @@ class GeneratedPage:
     def context(self) -> dict[str, Any]:
         """What the page's template renders."""
         return self.make()
+
+    @property
+    def path(self) -> str:
+        return f"{self.url}index.html"
 
     @property
     def src_uri(self) -> str:
@@ -235,10 +236,10 @@ def month_url(year: int, month: int) -> str:
 class _Cards:
     """Builds each story's card once, however many lists show it."""
 
-    def __init__(self, digest: Digest):
-        self.digest = digest
+    def __init__(self, index: StoryIndex):
+        self.index = index
         self.topic_links = {
-            t.topic.name: Link(t.topic.name, topic_url(t.topic.slug)) for t in digest.topics
+            t.topic.name: Link(t.topic.name, topic_url(t.topic.slug)) for t in index.topics
         }
         self._cards: dict[int, Card] = {}
 
@@ -249,7 +250,7 @@ class _Cards:
         return card
 
     def _make(self, a: Article) -> Card:
-        tz = self.digest.tz
+        tz = self.index.tz
         more = tuple(
             MoreLine(
                 r.provider.name if r.provider else None,
@@ -277,7 +278,7 @@ class _Cards:
     def days(self, articles: Iterable[Article]) -> tuple[Day, ...]:
         return tuple(
             Day(day.isoformat(), long_date(day), tuple(map(self, group)))
-            for day, group in group_by_day(articles, self.digest.tz)
+            for day, group in group_by_day(articles, self.index.tz)
         )
 
 
@@ -340,7 +341,7 @@ def pager(slug: str, number: int, last: int) -> Pager:
 
 
 def stories(articles: Iterable[Article]) -> tuple[bytes, ...]:
-    """Stories as a page's sources: each by its `Article.file_hash`."""
+    """Stories as what a page or feed is made of: each by its `Article.file_hash`."""
     return tuple(map(_FILE_HASH, articles))
 
 
@@ -350,26 +351,26 @@ _FILE_HASH = attrgetter("file_hash")
 
 @dataclass(frozen=True)
 class BuiltPages:
-    """The pages of a digest, kept so that the next build of a changed digest can reuse them."""
+    """The pages of an index, kept so that the next build of a changed index can reuse them."""
 
-    digest: Digest
+    index: StoryIndex
     settings: PageSettings
     pages: list[GeneratedPage]
 
 
 def build_pages(
-    digest: Digest, settings: PageSettings, previous: BuiltPages | None = None
+    index: StoryIndex, settings: PageSettings, previous: BuiltPages | None = None
 ) -> list[GeneratedPage]:
     """Every page of the site, in a stable order.
 
-    With `previous`, the pages of an earlier digest, its story pages that
+    With `previous`, the pages of an earlier index, its story pages that
     would come out the same are taken as they are: building the page of
     each of tens of thousands of stories is most of the cost of this, and a
     preview that updates on every save builds them again and again.
     """
-    reuse = _reusable_story_pages(previous, digest, settings) if previous else {}
-    cards = _Cards(digest)
-    home = digest.articles[: settings.home_limit]
+    reuse = _reusable_story_pages(previous, index, settings) if previous else {}
+    cards = _Cards(index)
+    home = index.articles[: settings.home_limit]
     pages = [
         GeneratedPage(
             HOME_URL,
@@ -379,23 +380,23 @@ def build_pages(
             lambda: {"days": cards.days(home)},
             in_nav=True,
         ),
-        _topics_page(digest),
+        _topics_page(index),
     ]
-    for entry in digest.topics:
+    for entry in index.topics:
         pages.extend(_topic_pages(entry, cards, settings))
-    pages.extend(_archive_pages(digest, cards))
-    place = _Place(digest)
+    pages.extend(_archive_pages(index, cards))
+    place = _Place(index)
     pages.extend(
-        reuse.get(a.file_hash) or _article_page(a, digest, cards, settings, place)
-        for a in digest.articles
+        reuse.get(a.file_hash) or _article_page(a, index, cards, settings, place)
+        for a in index.articles
     )
     return pages
 
 
 def _reusable_story_pages(
-    previous: BuiltPages, digest: Digest, settings: PageSettings
+    previous: BuiltPages, index: StoryIndex, settings: PageSettings
 ) -> dict[bytes, GeneratedPage]:
-    """The story pages of `previous` that `digest` would make again unchanged, by story.
+    """The story pages of `previous` that `index` would make again unchanged, by story.
 
     A story page shows its story and the next `topic_stories` stories of
     each of its topics (see `_article_page`), so it changes only when it
@@ -403,45 +404,45 @@ def _reusable_story_pages(
     topics' lists, old or new. The rest of the page (the topics' links,
     dates in the site's zone) must not have changed at all.
     """
-    old = previous.digest
+    old = previous.index
     if (
         previous.settings != settings
-        or old.tz != digest.tz
-        or [t.topic for t in old.topics] != [t.topic for t in digest.topics]
+        or old.tz != index.tz
+        or [t.topic for t in old.topics] != [t.topic for t in index.topics]
     ):
         return {}
-    changed = {a.file_hash for a in old.articles} ^ {a.file_hash for a in digest.articles}
+    changed = {a.file_hash for a in old.articles} ^ {a.file_hash for a in index.articles}
     stale = set(changed)
-    for index in (old, digest):
-        place = _Place(index)
-        for article in index.articles:
+    for each in (old, index):
+        place = _Place(each)
+        for article in each.articles:
             if article.file_hash not in changed:
                 continue
             for name in article.topics:
-                listed = index.by_topic[name].articles
+                listed = each.by_topic[name].articles
                 at = place(name, article)
                 start = max(0, at - settings.topic_stories)
                 stale.update(other.file_hash for other in listed[start:at])
     return {
-        page.sources[0]: page
+        page.made_of[0]: page
         for page in previous.pages
-        if page.template == ARTICLE_TEMPLATE and page.sources[0] not in stale
+        if page.template == ARTICLE_TEMPLATE and page.made_of[0] not in stale
     }
 
 
-def _topics_page(digest: Digest) -> GeneratedPage:
+def _topics_page(index: StoryIndex) -> GeneratedPage:
     rows = [
         {
             "link": Link(t.topic.name, topic_url(t.topic.slug)),
             "description": t.topic.description,
             "count": len(t.articles),
-            "latest": When.of(t.latest, digest.tz) if t.latest else None,
+            "latest": When.of(t.latest, index.tz) if t.latest else None,
         }
-        for t in digest.topics
+        for t in index.topics
     ]
-    sources = tuple((t.topic, len(t.articles), t.latest) for t in digest.topics)
+    made_of = tuple((t.topic, len(t.articles), t.latest) for t in index.topics)
     return GeneratedPage(
-        TOPICS_URL, "Topics", "digest/topics.html", sources, lambda: {"topics": rows}, in_nav=True
+        TOPICS_URL, "Topics", "digest/topics.html", made_of, lambda: {"topics": rows}, in_nav=True
     )
 
 
@@ -472,9 +473,9 @@ def _topic_context(
     return {"topic": topic, "count": count, "days": cards.days(chunk), "pager": where}
 
 
-def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
+def _archive_pages(index: StoryIndex, cards: _Cards) -> Iterable[GeneratedPage]:
     years: dict[int, list[dict[str, Any]]] = {}
-    for (year, month), articles in digest.by_month.items():
+    for (year, month), articles in index.by_month.items():
         years.setdefault(year, []).append(
             {"link": Link(MONTHS[month - 1], month_url(year, month)), "count": len(articles)}
         )
@@ -482,15 +483,15 @@ def _archive_pages(digest: Digest, cards: _Cards) -> Iterable[GeneratedPage]:
         ARCHIVE_URL,
         "Archive",
         "digest/archive.html",
-        tuple((month, len(articles)) for month, articles in digest.by_month.items()),
+        tuple((month, len(articles)) for month, articles in index.by_month.items()),
         lambda: {"years": [{"year": y, "months": m} for y, m in years.items()]},
         in_nav=True,
     )
-    months = list(digest.by_month)
+    months = list(index.by_month)
     for i, (year, month) in enumerate(months):
         newer = months[i - 1] if i > 0 else None
         older = months[i + 1] if i + 1 < len(months) else None
-        shown = digest.by_month[(year, month)]
+        shown = index.by_month[(year, month)]
         yield GeneratedPage(
             month_url(year, month),
             f"{MONTHS[month - 1]} {year}",
@@ -516,7 +517,7 @@ def _month_context(
 
 
 def _article_page(
-    article: Article, digest: Digest, cards: _Cards, settings: PageSettings, place: _Place
+    article: Article, index: StoryIndex, cards: _Cards, settings: PageSettings, place: _Place
 ) -> GeneratedPage:
     """A story and, for each of its topics, the stories published just before it there.
 
@@ -524,32 +525,32 @@ def _article_page(
     when newer stories arrive, so publishing one story rewrites a handful of
     pages, not every page of its topics; the topic link leads to the newest.
     """
-    earlier, sources = [], []
+    earlier, made_of = [], []
     for name in article.topics:
         start = place(name, article) + 1
-        shown = digest.by_topic[name].articles[start : start + settings.topic_stories]
+        shown = index.by_topic[name].articles[start : start + settings.topic_stories]
         earlier.append((name, shown))
-        sources.append((name, stories(shown)))
+        made_of.append((name, stories(shown)))
     return GeneratedPage(
         article_url(article),
         article.title,
         ARTICLE_TEMPLATE,
-        (article.file_hash, tuple(sources)),
-        partial(_article_context, article, digest, cards, earlier),
+        (article.file_hash, tuple(made_of)),
+        partial(_article_context, article, index, cards, earlier),
         topics=article.topics,
     )
 
 
 def _article_context(
     article: Article,
-    digest: Digest,
+    index: StoryIndex,
     cards: _Cards,
     earlier: list[tuple[str, Sequence[Article]]],
 ) -> dict[str, Any]:
     return {
         "card": cards(article),
         "picture": featured_picture(article),
-        "day": long_date(article.published.astimezone(digest.tz).date()),
+        "day": long_date(article.published.astimezone(index.tz).date()),
         "note": Note(article.body),
         "earlier": [
             {"topic": cards.topic_links[name], "cards": [cards(a) for a in shown]}
@@ -561,13 +562,13 @@ def _article_context(
 class _Place:
     """Where a story sits in each topic's newest-first list, found in constant time."""
 
-    def __init__(self, digest: Digest):
-        self.digest = digest
+    def __init__(self, index: StoryIndex):
+        self.index = index
         self._places: dict[str, dict[int, int]] = {}
 
     def __call__(self, topic: str, article: Article) -> int:
         places = self._places.get(topic)
         if places is None:
-            stories = self.digest.by_topic[topic].articles
+            stories = self.index.by_topic[topic].articles
             places = self._places[topic] = {id(a): i for i, a in enumerate(stories)}
         return places[id(article)]

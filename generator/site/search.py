@@ -26,26 +26,28 @@ import html
 from collections.abc import Iterable
 
 from generator.content.article import Article
-from generator.site.index import Digest
+from generator.site.index import StoryIndex
 from generator.site.pages import article_url
 
 # The site folder that holds one bundle per shard.
 FOLDER = "search"
 WHOLE = "all"
 RECENT = "recent"
+# Stories one Pagefind index may hold before search is split into shards.
+SHARD_SIZE = 8000
 
 
-def shards(digest: Digest, limit: int) -> dict[str, list[Article]]:
+def shards(index: StoryIndex, limit: int) -> dict[str, list[Article]]:
     """Shown stories by shard name, newest shard first; no stories, no shards.
 
     Up to `limit` stories, one index holds them all.
     """
-    if len(digest.articles) <= limit:
-        return {WHOLE: list(digest.articles)} if digest.articles else {}
-    tz = digest.tz
-    newest = digest.articles[0].published.astimezone(tz)
+    if len(index.articles) <= limit:
+        return {WHOLE: list(index.articles)} if index.articles else {}
+    tz = index.tz
+    newest = index.articles[0].published.astimezone(tz)
     by_year: dict[str, list[Article]] = {RECENT: []}
-    for article in digest.articles:
+    for article in index.articles:
         local = article.published.astimezone(tz)
         if (local.year, local.month) == (newest.year, newest.month):
             by_year[RECENT].append(article)

@@ -1,7 +1,7 @@
-"""Rendered pages kept between builds, so a rebuild renders only the pages whose inputs changed.
+"""Made outputs kept between builds, so a rebuild makes only the pages and feeds that changed.
 
-Each page is stored under a key that hashes everything its HTML is made
-from (the caller's job), in a folder of its own inside the cache folder. A
+Each output is stored under a key that hashes everything its bytes are made
+from (`output_key`), in a folder of its own inside the cache folder. A
 page already there is copied into the site instead of being rendered again:
 at tens of thousands of pages, rendering is most of a build. Keys never go
 stale, they only stop being used; entries a build did not use are pruned
@@ -17,7 +17,9 @@ store, nor a damaged entry a published page.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import pickle
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,8 +27,16 @@ from pathlib import Path
 from generator.content.cache import read_checked, write_checked
 
 
-class PageStore:
-    """Content-addressed rendered pages: one file per key, under the first two characters."""
+def output_key(base: bytes, made_of: object) -> str:
+    """An output's key in the store: `base` (the code, the settings, the chrome) and what
+    the output is made of (see `generator.site.outputs`)."""
+    h = hashlib.blake2b(base, digest_size=20)
+    h.update(pickle.dumps(made_of, protocol=5))
+    return h.hexdigest()
+
+
+class OutputStore:
+    """Content-addressed made outputs: one file per key, under the first two characters."""
 
     def __init__(self, cache_dir: Path, folder: str = "pages"):
         self.root = cache_dir / folder
@@ -41,7 +51,7 @@ class PageStore:
         data = self.get(key)
         if data is None:
             return False
-        write_page(dest, data)
+        write_output(dest, data)
         return True
 
     def get(self, key: str) -> bytes | None:
@@ -65,7 +75,7 @@ class PageStore:
         A store that cannot be written costs speed, never the page.
         """
         self.keep(key, data)
-        write_page(dest, data)
+        write_output(dest, data)
 
     def prune(self, keep: Iterable[str]) -> None:
         """Delete stored pages not in `keep`, so the store holds one build's pages."""
@@ -84,7 +94,7 @@ class PageStore:
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
-def write_page(dest: str, data: bytes) -> None:
+def write_output(dest: str, data: bytes) -> None:
     """Write a page as a new file, so a stored page linked at `dest` is never overwritten.
 
     Created exclusively, and removed first only when that fails: most pages
