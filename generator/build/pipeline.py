@@ -214,9 +214,8 @@ class Build:
         return self._rendering().output_key((registry, self.settings.engine_values))
 
     def _write(self, engine_dir: Path) -> None:
-        renderer, search, tree = self._rendering(), self._search, self.tree
-        assert search is not None and tree is not None, "write() before plan()"
-        self._search = None
+        renderer, tree = self._rendering(), self.tree
+        assert self._search is not None and tree is not None, "write() before plan()"
         drawn = {page.path for page in self.shell_pages.values()}
         rest = [page for page in self.pages if page.path not in drawn]
         store = self.store()
@@ -225,6 +224,8 @@ class Build:
             renderer.key_shells(self.base)
         # What the engine (and any of its plugins) wrote, before the pages join it.
         written = hash_files(str(engine_dir)) if store is not None else {}
+        # Taken only now: until here, a stopped build's `cancel` stops it.
+        search, self._search = self._search, None
         folders = {f"{FOLDER}/{name}": key for name, key in search.keys.items()}
         try:
             if self._spare is None:

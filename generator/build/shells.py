@@ -42,7 +42,7 @@ class Shell:
         found = parts[1::2]
         if found.count(SHELL_CONTENT) != 1 or SHELL_TITLE not in found:
             raise BuildError(
-                f"digest: the theme must print the page content exactly once and the title "
+                f"the theme must print the page content exactly once and the title "
                 f"(rendering {src_uri}); is 'digest/page.html' overridden?"
             )
         return cls(parts)

@@ -1,8 +1,11 @@
 """`digest build` and `digest serve`: MkDocs run on mkdocs.yml with the command's options.
 
 The options reach the plugin as one typed object (`DigestPlugin.requested`),
-set before MkDocs loads the file: `mkdocs serve` loads it again for every
-rebuild, so anything written into a loaded config would be lost on the next.
+set on the plugin itself rather than written into the loaded config: `mkdocs
+serve` loads the file again for every rebuild, which would lose them, while
+MkDocs keeps one instance of a plugin with `on_startup` for the whole process.
+They are reset when the command ends, so that nothing of one command reaches
+the next in the same process (the tests run many).
 """
 
 from __future__ import annotations
@@ -34,8 +37,6 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 def build_site(options: CommandOptions) -> int:
     """Build beside the site folder and swap the result in only when the whole build succeeded."""
-    from mkdocs.commands.build import build
-
     _mkdocs_logging(options.verbose)
     overrides: dict = {"strict": options.strict}
     if options.content:
@@ -46,7 +47,17 @@ def build_site(options: CommandOptions) -> int:
     except _Refused as refused:
         return refused.report()
     digest = config.plugins["digest"]
-    digest.requested = options  # this build's plugin alone: MkDocs loads the file once here
+    digest.requested = options
+    try:
+        return _build_into(config, digest, options)
+    finally:
+        digest.requested, digest.spare = CommandOptions(), None
+
+
+def _build_into(config: MkDocsConfig, digest: Any, options: CommandOptions) -> int:
+    """`build_site` once mkdocs.yml is loaded and the plugin has the command's options."""
+    from mkdocs.commands.build import build
+
     cache_dir = options.cache_dir_in(digest.config.cache, digest.config.cache_dir)
     folder = SiteFolder(Path(options.site_dir or config.site_dir).resolve())
     refusal = folder.refusal(_project_folders(config, cache_dir))
@@ -111,8 +122,6 @@ def _project_folders(config: MkDocsConfig, cache_dir: str | None) -> dict[str, P
 def serve_site(options: CommandOptions) -> int:
     from mkdocs.commands.serve import serve
 
-    from generator.mkdocs.plugin import DigestPlugin
-
     _mkdocs_logging(options.verbose)
     overrides: dict = {}
     if options.content:
@@ -120,15 +129,16 @@ def serve_site(options: CommandOptions) -> int:
     if options.dev_addr:
         overrides["dev_addr"] = options.dev_addr
     try:  # MkDocs loads the file again for each rebuild; a bad option stops it here, plainly
-        _load_config(options.config_file, overrides)
+        config = _load_config(options.config_file, overrides)
     except _Refused as refused:
         return refused.report()
-    # Every rebuild loads mkdocs.yml again: the plugin reads the options from here each time.
-    DigestPlugin.requested = _absolute_cache(options)
+    # The plugin every rebuild gets (MkDocs keeps it), which reads the options each time.
+    digest = config.plugins["digest"]
+    digest.requested = _absolute_cache(options)
     try:
         serve(options.config_file, livereload=True, **overrides)
     finally:
-        DigestPlugin.requested = CommandOptions()
+        digest.requested = CommandOptions()
     return 0
 
 

@@ -126,6 +126,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
+            self.build = None  # MkDocs keeps this object: nothing of an earlier build stays
             return None
         _log_through_mkdocs()
         previous = self.build.corpus if self.serving and self.build is not None else None
