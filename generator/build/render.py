@@ -54,7 +54,7 @@ class PageRenderer:
         self.topic_feeds, self.site_feeds = topic_feeds, list(site_feeds)
         self.shells: dict[str, Shell] = {}
         self._shell_keys: dict[str, bytes] = {}
-        self._cards: dict[int, str] = {}
+        self._cards: dict[str, str] = {}
         self._heads: dict[tuple[str, tuple[str, ...]], str] = {}
         self._templates: dict[str, jinja2.Template] = {}
 
@@ -131,9 +131,9 @@ class PageRenderer:
             return _CARD_PREFIX + url
 
         def card(c: Card) -> Markup:
-            html = self._cards.get(id(c))
+            html = self._cards.get(c.url)
             if html is None:
-                html = self._cards[id(c)] = template.render(c=c, rel=rel)
+                html = self._cards[c.url] = template.render(c=c, rel=rel)
             return Markup(html.replace(_CARD_PREFIX, prefix))
 
         return card

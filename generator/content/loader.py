@@ -70,7 +70,7 @@ def file_hash_of(path: str, data: bytes) -> bytes:
 
     With the topic registry and this package's code, which the output cache
     keys cover separately, these decide everything about the story (its slug
-    comes from the path), so equal sources mean equal stories.
+    comes from the path), so equal hashes mean equal stories.
     """
     h = hashlib.blake2b(data, digest_size=16)
     h.update(b"\x00" + path.encode("utf-8", errors="surrogatepass"))
