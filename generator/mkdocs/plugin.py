@@ -125,11 +125,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # MkDocs keeps this object for the process: nothing of an earlier build may stay.
+        last, self.build = self.build, None
         if not self.config.enabled:
-            self.build = None  # MkDocs keeps this object: nothing of an earlier build stays
             return None
         _log_through_mkdocs()
-        previous = self.build.corpus if self.serving and self.build is not None else None
+        previous = last.corpus if self.serving and last is not None else None
         self.build = Build(self._settings(config), may_fork=not self._live, previous=previous)
         self._drawn = {}
         # MkDocs' sitemap knows only the pages it renders itself; the pipeline writes the full one.

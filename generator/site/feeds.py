@@ -242,12 +242,12 @@ class _Entries:
     def __init__(self, site: FeedSite):
         self.site = site
         self.scheme = site.absolute(TOPICS_URL)
-        self._entries: dict[bytes, FeedEntry] = {}
+        self._entries: dict[str, FeedEntry] = {}
 
     def __call__(self, article: Article) -> FeedEntry:
-        entry = self._entries.get(article.file_hash)
+        entry = self._entries.get(article.path)
         if entry is None:
-            entry = self._entries[article.file_hash] = self._make(article)
+            entry = self._entries[article.path] = self._make(article)
         return entry
 
     def _make(self, a: Article) -> FeedEntry:

@@ -241,12 +241,12 @@ class _Cards:
         self.topic_links = {
             t.topic.name: Link(t.topic.name, topic_url(t.topic.slug)) for t in index.topics
         }
-        self._cards: dict[bytes, Card] = {}
+        self._cards: dict[str, Card] = {}
 
     def __call__(self, article: Article) -> Card:
-        card = self._cards.get(article.file_hash)
+        card = self._cards.get(article.path)
         if card is None:
-            card = self._cards[article.file_hash] = self._make(article)
+            card = self._cards[article.path] = self._make(article)
         return card
 
     def _make(self, a: Article) -> Card:
@@ -564,11 +564,11 @@ class _Place:
 
     def __init__(self, index: StoryIndex):
         self.index = index
-        self._places: dict[str, dict[bytes, int]] = {}
+        self._places: dict[str, dict[str, int]] = {}
 
     def __call__(self, topic: str, article: Article) -> int:
         places = self._places.get(topic)
         if places is None:
             stories = self.index.by_topic[topic].articles
-            places = self._places[topic] = {a.file_hash: i for i, a in enumerate(stories)}
-        return places[article.file_hash]
+            places = self._places[topic] = {a.path: i for i, a in enumerate(stories)}
+        return places[article.path]
