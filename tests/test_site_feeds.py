@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import os
 import re
@@ -99,17 +100,35 @@ def test_feed_items_link_the_original_and_identify_by_permalink(site: Site):
     assert (site.root / "news/2024/03/01/alpha-first-story/index.html").is_file()
 
 
-def test_sitemap_lists_every_page_dated_by_the_newest_story_not_the_clock(site: Site):
+def test_sitemap_lists_every_page_dated_by_what_it_shows_not_the_clock(site: Site):
+    """A story page by its story's day; a list by its newest story's; a page that lists no
+    story (the archive) by the newest story of the site. Read from the pages' own times."""
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
-    locs = set(re.findall(r"<loc>(.*?)</loc>", sitemap))
+    listed = re.findall(r"<loc>(.*?)</loc>\s*(?:<lastmod>(.*?)</lastmod>)?", sitemap)
+    assert len(listed) == sitemap.count("<url>")
+    dated = {url: day for url, day in listed if day}
     pages = {
         BASE + p.relative_to(site.root).parent.as_posix().removeprefix(".") + "/"
         for p in site.root.rglob("index.html")
     }
-    assert locs == {url.replace("repo//", "repo/") for url in pages}
-    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", sitemap)) == {"2024-03-01"}
+    assert {url for url, _ in listed} == {url.replace("repo//", "repo/") for url in pages}
+    shown = {url: _times(site, url.removeprefix(BASE)) for url, _ in listed}
+    newest = max(max(times) for times in shown.values() if times)
+    for url, day in listed:
+        if not day:  # a topic with no story yet: nothing on it has a date
+            assert not shown[url] and "/topics/" in url, url
+            continue
+        expected = max(shown[url]) if shown[url] else newest
+        assert day == expected.astimezone(dt.UTC).date().isoformat(), url
+    assert len(set(dated.values())) > 2, "every page dated alike"
     assert gzip.decompress((site.root / "sitemap.xml.gz").read_bytes()) == sitemap.encode()
     assert "SOURCE_DATE_EPOCH" not in os.environ, "the build must not leak its epoch"
+
+
+def _times(site: Site, url: str) -> list[dt.datetime]:
+    """The times of the stories a page shows (day headings, which carry no time, left out)."""
+    found = site.page(url).select("main time[datetime]")
+    return [dt.datetime.fromisoformat(t["datetime"]) for t in found if "T" in t["datetime"]]
 
 
 def test_a_build_without_site_url_is_an_error_that_says_so(tmp_path: Path, capsys):

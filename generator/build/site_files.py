@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from importlib.metadata import version
 
@@ -19,38 +19,70 @@ from generator.content.cache import code_key
 from generator.site.feeds import FeedSettings, FeedSite, SiteFile, plan_feeds
 from generator.site.index import StoryIndex
 from generator.site.pages import TOPIC_TEMPLATE, GeneratedPage, topic_url
-from generator.site.sitemap import build_sitemap, gzipped
+from generator.site.sitemap import (
+    SITEMAP,
+    URL_LIMIT,
+    Entry,
+    build_sitemap,
+    build_sitemap_index,
+    gzipped,
+    newest_day,
+    split_by_year,
+    w3c_day,
+)
 
 log = logging.getLogger(__name__)
 
 
 def plan_site_files(
-    index: StoryIndex, site: FeedSite, settings: FeedSettings, pages: Sequence[GeneratedPage]
+    index: StoryIndex,
+    site: FeedSite,
+    settings: FeedSettings,
+    pages: Sequence[GeneratedPage],
+    sitemap_limit: int = URL_LIMIT,
 ) -> list[SiteFile]:
-    """Every feed and sitemap of the site, not yet made."""
+    """Every feed and sitemap of the site, not yet made; `sitemap_limit`: the URLs one
+    sitemap file may hold."""
     planned = plan_feeds(index, site, settings)
     newest = index.articles[0].published if index.articles else None
     if newest is None:
         return planned
-    urls = tuple(page.url for page in pages)
-    # Made once for both files, and only when the cache lacks one of them.
-    sitemap = functools.cache(partial(build_sitemap, site.url, urls, newest))
-    planned.append(SiteFile("sitemap.xml", (urls, newest), sitemap))
-    planned.append(SiteFile("sitemap.xml.gz", (urls, newest), lambda: gzipped(sitemap(), newest)))
+    entries = tuple((page.url, w3c_day(page.changed)) for page in pages)
+    sitemap = _plan_sitemap(planned, site, entries, sitemap_limit)
+    planned.append(
+        SiteFile(f"{SITEMAP}.gz", (entries, newest), lambda: gzipped(sitemap(), newest))
+    )
     # Material's JavaScript takes every <link rel="alternate"> for a translation of
     # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
     # folder, so each topic gets the sitemap of its own pages (valid in that scope).
-    for name, topic_urls in _topic_page_urls(pages).items():
+    for name, topic_entries in _topic_entries(pages).items():
         entry = index.by_topic[name]
-        lastmod = entry.latest or newest
         planned.append(
             SiteFile(
-                f"{topic_url(entry.topic.slug)}sitemap.xml",
-                (tuple(topic_urls), lastmod),
-                partial(build_sitemap, site.url, topic_urls, lastmod),
+                f"{topic_url(entry.topic.slug)}{SITEMAP}",
+                (tuple(topic_entries),),
+                partial(build_sitemap, site.url, topic_entries),
             )
         )
     return planned
+
+
+def _plan_sitemap(
+    planned: list[SiteFile], site: FeedSite, entries: tuple[Entry, ...], limit: int
+) -> Callable[[], bytes]:
+    """Plan `sitemap.xml` (one file, or past the protocol's limit an index of a file per
+    year); gives what makes its bytes, once for it and its gzipped twin."""
+    if len(entries) <= limit:
+        sitemap = functools.cache(partial(build_sitemap, site.url, entries))
+        planned.append(SiteFile(SITEMAP, (entries,), sitemap))
+        return sitemap
+    parts = split_by_year(entries, limit)
+    for path, part in parts.items():
+        planned.append(SiteFile(path, (tuple(part),), partial(build_sitemap, site.url, part)))
+    listed = tuple((path, newest_day(part)) for path, part in parts.items())
+    sitemap = functools.cache(partial(build_sitemap_index, site.url, listed))
+    planned.append(SiteFile(SITEMAP, (listed,), sitemap))
+    return sitemap
 
 
 def make_site_files(
@@ -77,10 +109,10 @@ def make_site_files(
     return files, keys
 
 
-def _topic_page_urls(pages: Sequence[GeneratedPage]) -> dict[str, list[str]]:
-    """Each topic's own pages (its list pages), for the topic's sitemap."""
-    found: dict[str, list[str]] = {}
+def _topic_entries(pages: Sequence[GeneratedPage]) -> dict[str, list[Entry]]:
+    """Each topic's own pages (its list pages) with their dates, for the topic's sitemap."""
+    found: dict[str, list[Entry]] = {}
     for page in pages:
         if page.template == TOPIC_TEMPLATE:
-            found.setdefault(page.topics[0], []).append(page.url)
+            found.setdefault(page.topics[0], []).append((page.url, w3c_day(page.changed)))
     return found

@@ -186,6 +186,9 @@ class GeneratedPage:
     in_nav: bool = False
     # The topics a page is about, so an adapter can point readers at their feeds.
     topics: tuple[str, ...] = ()
+    # When what the page shows last changed (its story's date, a list's newest story), for
+    # the sitemap; None for a page with no story on it. Follows from `made_of`.
+    changed: dt.datetime | None = field(default=None, compare=False)
 
     @cached_property
     def context(self) -> dict[str, Any]:
@@ -200,6 +203,11 @@ class GeneratedPage:
     def src_uri(self) -> str:
         """The virtual Markdown file whose directory URL is `url` (empty, or ending in "/")."""
         return f"{self.url}index.md"
+
+
+def newest(articles: Sequence[Article]) -> dt.datetime | None:
+    """The latest publication time among `articles`; None for none."""
+    return max((a.published for a in articles), default=None)
 
 
 def short_date(day: dt.date) -> str:
@@ -379,6 +387,7 @@ def build_pages(
             stories(home),
             lambda: {"days": cards.days(home)},
             in_nav=True,
+            changed=newest(home),
         ),
         _topics_page(index),
     ]
@@ -442,7 +451,13 @@ def _topics_page(index: StoryIndex) -> GeneratedPage:
     ]
     made_of = tuple((t.topic, len(t.articles), t.latest) for t in index.topics)
     return GeneratedPage(
-        TOPICS_URL, "Topics", "digest/topics.html", made_of, lambda: {"topics": rows}, in_nav=True
+        TOPICS_URL,
+        "Topics",
+        "digest/topics.html",
+        made_of,
+        lambda: {"topics": rows},
+        in_nav=True,
+        changed=newest(index.articles),
     )
 
 
@@ -464,6 +479,7 @@ def _topic_pages(
             (topic, shown_count, where, stories(chunk)),
             partial(_topic_context, topic, shown_count, cards, chunk, where),
             topics=(topic.name,),
+            changed=newest(chunk),
         )
 
 
@@ -486,6 +502,7 @@ def _archive_pages(index: StoryIndex, cards: _Cards) -> Iterable[GeneratedPage]:
         tuple((month, len(articles)) for month, articles in index.by_month.items()),
         lambda: {"years": [{"year": y, "months": m} for y, m in years.items()]},
         in_nav=True,
+        changed=newest(index.articles),
     )
     months = list(index.by_month)
     for i, (year, month) in enumerate(months):
@@ -498,6 +515,7 @@ def _archive_pages(index: StoryIndex, cards: _Cards) -> Iterable[GeneratedPage]:
             MONTH_TEMPLATE,
             (newer, older, stories(shown)),
             partial(_month_context, cards, shown, newer, older),
+            changed=newest(shown),
         )
 
 
@@ -538,6 +556,7 @@ def _article_page(
         (article.file_hash, tuple(made_of)),
         partial(_article_context, article, index, cards, earlier),
         topics=article.topics,
+        changed=article.published,
     )
 
 
