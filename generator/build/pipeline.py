@@ -37,6 +37,7 @@ from generator.build.settings import BuildSettings
 from generator.build.shells import Shell, shape
 from generator.build.site_files import make_site_files, plan_site_files
 from generator.build.site_folder import Manifest, Spare, remove_stale
+from generator.build.site_size import SiteSize
 from generator.build.template_cache import CheckedBytecodeCache
 from generator.build.workers import hash_files, render_all
 from generator.content.article import Article
@@ -183,6 +184,10 @@ class Build:
         """
         try:
             self._write(engine_dir)
+            if not self.settings.preview and self.tree is not None:
+                warning = SiteSize.of(self.tree).warning(self.settings.size_budget_mb)
+                if warning:
+                    log.warning(warning)
         finally:
             if not self.settings.preview:  # a preview keeps the objects frozen
                 gc.unfreeze()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from generator.build.site_size import DEFAULT_BUDGET_MB
 from generator.site.feeds import FeedSettings, FeedSite
 from generator.site.pages import PageSettings
 from generator.site.search import SHARD_SIZE
@@ -58,5 +59,7 @@ class BuildSettings:
     cache_dir: Path | None = None
     # A preview (`digest serve`): pages for the local server, no forking once it runs.
     preview: bool = False
+    # Megabytes the site may take before a build warns at 80% of them (see site_size).
+    size_budget_mb: int = DEFAULT_BUDGET_MB
     # The rest of the engine's configuration that pages may show: part of every page's key.
     engine_values: tuple[Any, ...] = ()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from generator.build.site_size import DEFAULT_BUDGET_MB
 from generator.mkdocs.site_zone import DEFAULT_ZONE
 from generator.site.feeds import FeedSettings
 from generator.site.pages import PageSettings
@@ -88,6 +89,8 @@ class DigestConfig(base.Config):
     feed_limit = WholeNumber(1, default=_FEEDS.limit)
     daily_days = WholeNumber(1, default=_FEEDS.daily_days)
     search_shard_size = WholeNumber(1, default=SHARD_SIZE)
+    # Megabytes the site may take (GitHub Pages: 1 GB); a build warns past 80% of it.
+    size_budget = WholeNumber(1, default=DEFAULT_BUDGET_MB)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         """MkDocs' checks, with an unknown option name an error: it is nearly always a typo
