@@ -20,7 +20,10 @@ own so its peak memory is its own:
   4. `digest check` with the cache warm;
   5. `digest serve` with the cache warm: the time from saving a story file
      (added, then edited) to the served home page showing it, over
-     --serve-saves saves.
+     --serve-saves saves;
+  6. the size of the cold build's site (every file's apparent size, the
+     files, and bytes per published story), beside the size of Hugo's
+     output for the same stories (one more Hugo build, not timed).
 Before each step it waits for the disk to be at rest (see `settle`): six
 minutes before Hugo and before the cold build, a minute before the others,
 so a size takes about twenty minutes however fast the tools are.
@@ -50,6 +53,7 @@ REPO = Path(__file__).resolve().parents[1]
 # issues were measured on, and of its Hugo baseline (bench/hugo/, byte for byte).
 DEFAULT_CORPUS_SCRIPT = REPO / "bench" / "make_corpus.py"
 ANCHOR = REPO / "bench" / "hugo" / "anchor.py"
+TO_HUGO = REPO / "bench" / "hugo" / "convert" / "to_hugo.py"
 
 NEW_STORY = """---
 title: "A story added to a built site"
@@ -191,6 +195,37 @@ def hugo_seconds(content: Path, runs: int) -> float:
     return float(found[1])
 
 
+def site_size(root: Path) -> tuple[int, int]:
+    """(bytes, files) of a built site: apparent sizes, as GitHub Pages counts them."""
+    total = files = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            total += os.lstat(os.path.join(folder, name)).st_size
+            files += 1
+    return total, files
+
+
+def published_stories(site: Path) -> int:
+    """The stories a site publishes: one page each under news/YYYY/MM/DD/."""
+    return sum(1 for _ in site.glob("news/*/*/*/*/index.html"))
+
+
+def hugo_size(content: Path, work: Path) -> tuple[int, int]:
+    """(bytes, files) of Hugo's output for the same stories, as anchor.py builds them."""
+    flat, source, out = work / "hugo-flat", work / "hugo-site", work / "hugo-out"
+    flat.mkdir()
+    for story in sorted(content.glob("articles/**/*.md")):
+        (flat / story.name).symlink_to(story.resolve())
+    subprocess.run(
+        [sys.executable, str(TO_HUGO), str(flat), str(source)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    hugo = shutil.which("hugo") or "hugo"  # anchor.py has installed it
+    subprocess.run([hugo, "--quiet", "-d", str(out)], cwd=source, check=True)
+    return site_size(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
@@ -207,7 +242,7 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="digest-bench-"))
     trash = work / "trash"
     digest = [sys.executable, "-m", "generator"]
-    rows = []
+    rows, sizes = [], []
     try:
         for n in args.sizes:
             content, site, cache = work / f"c{n}", work / f"site{n}", work / f"cache{n}"
@@ -235,6 +270,7 @@ def main() -> int:
             if hugo is not None:
                 settle(quiet=True)  # Hugo's deletions (its output and temporary site)
             cold = measure([*build, "--no-cache"])
+            size, stories = site_size(site), published_stories(site)
             # Fills the cache, then keeps that site as the spare the next build patches.
             measure([*build, "--cache-dir", str(cache)])
             measure([*build, "--cache-dir", str(cache)])
@@ -261,7 +297,13 @@ def main() -> int:
             (content / "articles" / "2024-12-31-bench-added-story.md").unlink()
             settle()
             served = serve_seconds(digest, content, cache, args.serve_saves)
+            hugo_bytes = None
+            if not args.no_hugo:
+                hugo_work = Path(tempfile.mkdtemp(dir=work))
+                hugo_bytes = hugo_size(content, hugo_work)
+                set_aside([hugo_work], trash)
             rows.append((n, cold, rebuild, fresh_tree, check, served, hugo))
+            sizes.append((n, size, stories, hugo_bytes))
             print(
                 f"{n}: cold {cold[0]:.1f} s / {cold[1]:.0f} MiB, rebuild {rebuild[0]:.1f} s "
                 f"(no earlier site: {fresh_tree[0]:.1f} s), "
@@ -294,7 +336,17 @@ def main() -> int:
             f"| {rw:.1f} s{ratio(rw, hugo)} | {fw:.1f} s{ratio(fw, hugo)} | {kw:.1f} s "
             f"| {serve_cell} |"
         )
+    print("\n| stories | published | Hugo site (files) | site | files | per published story |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n, (site_bytes, files), stories, hugo_bytes in sizes:
+        hugo_cell = f"{_mb(hugo_bytes[0])} ({hugo_bytes[1]:,})" if hugo_bytes else "—"
+        each = f"{site_bytes / stories / 1000:.1f} KB" if stories else "—"
+        print(f"| {n:,} | {stories:,} | {hugo_cell} | {_mb(site_bytes)} | {files:,} | {each} |")
     return 0
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.0f} MB"
 
 
 if __name__ == "__main__":
