@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from generator.build.output_store import output_key
 from generator.build.pagefind_run import BUNDLE_FILES, DOCUMENTS, file_hash
 from generator.build.trash import remove_in_background, sweep
 from generator.content.article import Article
 from generator.content.cache import code_key
-from generator.site.search import search_documents
+from generator.site.pages import stories as stories_of
+from generator.site.search import FOLDER, search_documents
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ class SearchJob:
     def start(
         cls, shards: dict[str, list[Article]], target: Path, cache_dir: Path | None
     ) -> SearchJob:
-        keys = {name: _key(stories) for name, stories in shards.items()}
+        keys = {name: _key(name, stories) for name, stories in shards.items()}
         store = cache_dir
         if store is not None:
             try:
@@ -236,14 +238,13 @@ def _last_lines(output: str, lines: int = 20) -> str:
     return "\n".join(output.rstrip().splitlines()[-lines:])
 
 
-def _key(stories: list[Article]) -> str:
+def _key(name: str, stories: list[Article]) -> str:
     """Everything a bundle depends on: its stories and the Pagefind that indexes them.
 
-    Stories by their sources, which with this package's code decide their
-    documents: keying by the documents meant making every shard's, at
-    tens of thousands of stories, to find that one shard changed.
+    Its stories as they are made of (see `generator.site.outputs`), which with
+    this package's code decide their documents: keying by the documents meant
+    making every shard's, at tens of thousands of stories, to find that one
+    shard changed.
     """
-    h = hashlib.blake2b(version("pagefind").encode() + code_key(), digest_size=16)
-    for article in stories:
-        h.update(article.file_hash)
-    return h.hexdigest()
+    base = hashlib.blake2b(version("pagefind").encode() + code_key(), digest_size=16).digest()
+    return output_key(base, (f"{FOLDER}/{name}", stories_of(stories)))

@@ -6,7 +6,8 @@ in the site and `made_of`, what its bytes are made from in plain values
 code and settings, equal `made_of` means equal bytes: so the output cache
 keys a file by it, and a preview tells which files changed, without making
 any of them, which costs more than everything else about a file that is not
-made.
+made. A search bundle is keyed the same way, by its folder and its stories
+(`build/search_index.py`).
 """
 
 from __future__ import annotations
