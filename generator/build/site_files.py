@@ -49,9 +49,7 @@ def plan_site_files(
         return planned
     entries = tuple((page.url, w3c_day(page.changed)) for page in pages)
     sitemap = _plan_sitemap(planned, site, entries, sitemap_limit)
-    planned.append(
-        SiteFile(f"{SITEMAP}.gz", (entries, newest), lambda: gzipped(sitemap(), newest))
-    )
+    planned.append(SiteFile(f"{SITEMAP}.gz", (entries, newest), lambda: gzipped(sitemap(), newest)))
     # Material's JavaScript takes every <link rel="alternate"> for a translation of
     # the site and fetches a sitemap.xml beside it; topic feeds sit in the topic's
     # folder, so each topic gets the sitemap of its own pages (valid in that scope).
