@@ -34,6 +34,11 @@ def card_slugs(soup: BeautifulSoup) -> list[str]:
     return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in soup.select(".dg-card__title a")]
 
 
+def earlier_slugs(section: BeautifulSoup) -> list[str]:
+    """The story slugs an "Earlier in" list links to, in order."""
+    return [a["href"].rstrip("/").rsplit("/", 1)[1] for a in section.select(".dg-earlier li > a")]
+
+
 def topic_pages(site: Site, slug: str) -> list[BeautifulSoup]:
     """A topic's pages, newest first: the front page, then each rel=next link.
 
@@ -209,7 +214,13 @@ def test_article_page_has_everything_a_reader_needs(valid_site: Site):
     related = page.select(".dg-related li")
     assert len(related) == 2 and "Beta Wire" in related[0].get_text()
     assert related[0].select_one("time")["datetime"] == "2024-03-01T09:00:00+00:00"
-    groups = {s.select_one("h2 a").get_text(): card_slugs(s) for s in page.select(".dg-elsewhere")}
+    sections = page.select(".dg-elsewhere")
+    groups = {s.select_one("h2 a").get_text(): earlier_slugs(s) for s in sections}
+    # A compact list: headline, source and date; no excerpt, no full card.
+    for item in page.select(".dg-earlier li"):
+        assert item.select_one("time[datetime]") is not None, item
+        assert item.select_one(".dg-earlier__meta").get_text().strip(), item
+    assert not page.select(".dg-elsewhere .dg-card")
     # The stories published just before this one in each topic, in the topic's own order.
     for topic, slug in [("AI", "ai"), ("AI in Finance", "ai-in-finance")]:
         listed = topic_slugs(valid_site, slug)
