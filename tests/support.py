@@ -200,7 +200,7 @@ def screenshot_dir() -> Path:
 
 
 # "Live markup": anything in a built page or feed that a browser or feed reader would run or
-# load from what a story's file says. The theme's own scripts and style are allowed by name.
+# load from what a story's file says. The theme's own scripts are allowed by name.
 
 # mkdocs-material's inline scripts in base.html (its `__md_scope` line varies by page depth).
 MATERIAL_SCRIPTS = (
@@ -211,7 +211,6 @@ MATERIAL_SCRIPTS = (
         r't=localStorage,a=__md_scope\)=>\{try\{t\.setItem\(a\.pathname\+"\."\+e,JSON\.stringify'
         r"\(_\)\)\}catch\(e\)\{\}\}"
     ),
-    re.compile(r'var palette=__md_get\("__palette"\);if\(palette&&palette\.color\)\{.*\}', re.S),
     re.compile(
         re.escape(
             "var target=document.getElementById(location.hash.slice(1));target&&target.name&&"
@@ -219,12 +218,6 @@ MATERIAL_SCRIPTS = (
         )
     ),
 )
-# Its one inline style: the theme's fonts.
-MATERIAL_STYLE = ':root{--md-text-font:"Roboto";--md-code-font:"Roboto Mono"}'
-# The digest's own inline script: the search box's set-up in theme/digest/page.html.
-DIGEST_SCRIPT = re.search(
-    r"<script>(.*?)</script>", (REPO / "theme" / "digest" / "page.html").read_text("utf-8"), re.S
-)[1]
 # Scripts may be loaded from these site folders only: material's bundle and ours, Pagefind's.
 SCRIPT_FOLDERS = ("assets/javascripts/", "search/")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcset"}
@@ -240,7 +233,7 @@ def _scheme(value: str) -> str:
 def live_markup(html: str, page: bool = True) -> list[str]:
     """What in `html` could run or load active content: [] when it is inert.
 
-    `page`: a whole built page, where the theme's known scripts, style and form are
+    `page`: a whole built page, where the theme's known scripts and form are
     allowed; otherwise a fragment (a feed's HTML), where none are.
     """
     with warnings.catch_warnings():  # a made-up fragment may look like a file name: it is text
@@ -260,7 +253,7 @@ def live_markup(html: str, page: bool = True) -> list[str]:
         in_content = not page or el.find_parent(class_="md-content") is not None
         if el.name in CONTENT_TAGS and in_content:
             found.append(f"<{el.name}> from content")
-        if el.name == "style" and (in_content or el.get_text() != MATERIAL_STYLE):
+        if el.name == "style":  # the theme sets none (mkdocs.yml: `font: false`)
             found.append(f"<style>{el.get_text()[:80]}</style>")
         if el.name == "script" and not (page and _known_script(el)):
             found.append(f"<script src={el.get('src')!r}>{el.get_text()[:80]}</script>")
@@ -277,4 +270,4 @@ def _known_script(el: Tag) -> bool:
     if el.get("type") == "application/json" and el.get("id") == "__config":
         return True  # data for material's bundle, never run
     text = el.get_text()
-    return text == DIGEST_SCRIPT or any(p.fullmatch(text) for p in MATERIAL_SCRIPTS)
+    return any(p.fullmatch(text) for p in MATERIAL_SCRIPTS)

@@ -132,6 +132,37 @@ def test_the_palette_toggle_switches_dark_and_light_and_is_remembered(
     assert style(body, "background-color") == light
 
 
+def test_on_a_phone_the_tabs_lead_to_topics_and_the_archive(open_reader: Callable[..., Reader]):
+    reader = open_reader(viewport={"width": 375, "height": 812})
+    page = reader.open("news/2024/03/01/alpha-first-story/")
+    tabs = page.locator(".md-tabs__link")
+    expect(tabs).to_have_text(["Home", "Topics", "Archive"])
+    for tab in tabs.all():
+        box = tab.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 375, f"tab off screen: {box}"
+    tabs.nth(1).click()
+    expect(page.locator("h1")).to_have_text("Topics")
+    page.locator(".md-tabs__link", has_text="Archive").click()
+    expect(page.locator("h1")).to_have_text("Archive")
+
+
+@pytest.mark.parametrize("url", ["", "topics/ai/"])
+def test_icons_come_from_the_stylesheet_and_show(
+    open_reader: Callable[..., Reader], served_site: Served, url: str
+):
+    reader = open_reader(color_scheme="light")
+    page = reader.open(url)
+    assert "<svg" not in page.content(), f"/{url} carries an inline SVG"
+    icons = page.locator(".dg-icon:visible")
+    names = icons.evaluate_all("els => els.map(e => e.className)")
+    expected = {"dg-icon--logo", "dg-icon--weather-night"} | ({"dg-icon--rss"} if url else set())
+    assert expected <= {n for name in names for n in name.split()}, names
+    for icon in icons.all():
+        box = icon.bounding_box()
+        assert box is not None and box["width"] >= 10 and box["height"] >= 10, box
+        assert "data:image/svg+xml" in style(icon, "mask-image"), icon.get_attribute("class")
+
+
 @pytest.mark.parametrize("url", [*PAGE_TYPES.values(), "topics/ai/page/1/"])
 def test_at_375px_nothing_overflows_and_story_cards_stay_readable(
     open_reader: Callable[..., Reader], served_site: Served, url: str

@@ -56,13 +56,8 @@ class PlainEngine:
 
     def __init__(self) -> None:
         self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(
-                [
-                    jinja2.FileSystemLoader(str(REPO / "theme")),
-                    # The one template of material's that the digest's templates include.
-                    jinja2.DictLoader({".icons/material/rss.svg": "<svg></svg>"}),
-                ]
-            ),
+            # The digest's own templates, which include nothing of material's.
+            loader=jinja2.FileSystemLoader(str(REPO / "theme")),
             autoescape=True,
         )
 

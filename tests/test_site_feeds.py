@@ -78,7 +78,7 @@ def test_topic_pages_show_a_feed_link_and_topics_links_the_opml(site: Site):
     page = site.page("topics/ai/page/1/")
     visible = [resolve("topics/ai/page/1/", a["href"]) for a in page.select("a.dg-feed")]
     assert visible == ["topics/ai/feed.xml", "topics/ai/atom.xml"]
-    assert page.select_one("a.dg-feed svg") is not None, "the RSS icon"
+    assert page.select_one("a.dg-feed .dg-icon--rss") is not None, "the RSS icon"
     topics = site.page("topics/")
     assert topics.select_one("a.dg-opml")["href"] == "../feeds.opml"
 

@@ -30,6 +30,21 @@ _SHELL_SPLIT = re.compile(
 )
 
 
+# A line break and the indentation (and blank lines) after it.
+_INDENT = re.compile(r"\n\s+")
+
+
+def compact(chrome: str) -> str:
+    """A drawn page with its template's indentation and blank lines taken out.
+
+    Every page repeats its shape's chrome, and material's templates indent
+    it with a few kilobytes of spaces. A line break stays where there was
+    one, so markup and scripts mean the same; the chrome holds no `<pre>`
+    or `<textarea>`, and content fills its placeholder afterwards, untouched.
+    """
+    return _INDENT.sub("\n", chrome)
+
+
 @dataclass(frozen=True)
 class Shell:
     """A rendered page split at its placeholders: literal text and placeholder names alternate."""

@@ -50,6 +50,7 @@ from generator.build.shells import (
     SHELL_HEAD,
     SHELL_HEADER,
     SHELL_TITLE,
+    compact,
 )
 from generator.build.site_folder import MARKER, MARKER_TEXT, Manifest, Spare
 from generator.content.cache import paused_gc
@@ -296,10 +297,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        output = self._with_policy(output)
         drawn = self._drawn.get(page.file.src_uri)
         if drawn is None:
-            return output
+            return self._with_policy(output)
+        # Compacted first: the policy holds the hashes of the inline scripts as they are sent.
+        output = self._with_policy(compact(output))
         try:
             html = self._build().add_shell(drawn, output)
         except BuildError as exc:

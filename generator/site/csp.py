@@ -8,8 +8,9 @@ choosing, so it goes in a `<meta http-equiv>` at the top of `<head>`.
 Scripts run only from the site itself and, inline, exactly those the page was
 rendered with (by their SHA-256, worked out here from the page). Pagefind runs
 its WebAssembly in a worker of its own, which the page's policy does not
-govern. Styles may be inline (the theme sets its fonts so), and images come
-from anywhere, since sources' logos are on their own sites.
+govern. Styles may be inline (the theme sets its fonts so), fonts come from
+Google's only on pages that link them, and images come from anywhere, since
+sources' logos are on their own sites.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ _TYPE = re.compile(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HEAD = re.compile(r"<head>\s*(<meta charset=\"utf-8\">)?", re.I)
 _POLICY = (
     "default-src 'self'; script-src 'self' {scripts}; "
-    "style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' https: http: data:; "
-    "connect-src 'self' https://fonts.googleapis.com; worker-src 'self'; object-src 'none'; "
+    "style-src 'self' 'unsafe-inline'{styles}; "
+    "font-src 'self'{fonts}; img-src 'self' https: http: data:; "
+    "connect-src 'self'{styles}; worker-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'"
 )
+# Material links Google Fonts unless mkdocs.yml sets `font: false`; only then may pages reach them.
+_GOOGLE_FONTS = "https://fonts.googleapis.com/"
 
 
 def with_policy(html: str) -> str:
@@ -47,7 +50,12 @@ def with_policy(html: str) -> str:
 def policy(html: str) -> str:
     """The policy that lets exactly the page's own inline scripts run."""
     hashes = sorted({_sha256(body) for body in inline_scripts(html)})
-    return _POLICY.format(scripts=" ".join(hashes))
+    google = _GOOGLE_FONTS in html
+    return _POLICY.format(
+        scripts=" ".join(hashes),
+        styles=" https://fonts.googleapis.com" if google else "",
+        fonts=" https://fonts.gstatic.com" if google else "",
+    )
 
 
 def inline_scripts(html: str) -> list[str]:
