@@ -227,6 +227,8 @@ def test_article_page_has_everything_a_reader_needs(valid_site: Site):
         after = listed[listed.index("alpha-first-story") + 1 :]
         assert groups[topic] == after[:5] and groups[topic]
     assert groups["AI"][0] == "kilo-leap-day"
+    # A story of the same year is linked from the year's folder, not from the site's root.
+    assert page.select_one(".dg-earlier li > a")["href"] == "../../../02/29/kilo-leap-day/"
     assert [a.get_text() for a in page.select(".dg-elsewhere__latest a")] == [
         "Latest in AI →",
         "Latest in AI in Finance →",

@@ -83,9 +83,7 @@ class PageRenderer:
     def values(self, page: GeneratedPage) -> dict[str, str]:
         """What fills the placeholders of the page's shell."""
         prefix = "../" * page.url.count("/")
-
-        def rel(url: str) -> str:
-            return prefix + url or "./"
+        rel = _linker(page.url)
 
         topic_feeds = [link for name in page.topics for link in self.topic_feeds[name]]
         context: dict[str, Any] = {
@@ -100,8 +98,9 @@ class PageRenderer:
         # The same for every page at one depth with the same topics: made once for them all.
         head = self._heads.get((prefix, page.topics))
         if head is None:
+            # Shared by the pages of one depth and topics, so its links climb to the root.
             head = self._heads[prefix, page.topics] = self._template(HEAD_TEMPLATE).render(
-                feeds=self.site_feeds + topic_feeds, rel=rel
+                feeds=self.site_feeds + topic_feeds, rel=lambda url: prefix + url
             )
         picture = page.context.get("picture")
         if picture is not None:  # what a shared link previews (OpenGraph wants an absolute URL)
@@ -182,3 +181,24 @@ class PageRenderer:
                 if path.is_file():
                     names.add(path.relative_to(folder).as_posix())
         return sorted(names)
+
+
+def _linker(page_url: str) -> Callable[[str], str]:
+    """Links from the page at `page_url` to site URLs, by the shortest relative path.
+
+    A story page links mostly to stories of its own year or month: from
+    `news/2024/03/01/a/`, `../../../02/28/b/` rather than a climb to the root
+    and back down, which on every "Earlier in" link adds up over an archive.
+    """
+    here = page_url.split("/")[:-1]  # the folders the page is in
+
+    def rel(url: str) -> str:
+        there = url.split("/")
+        common = 0
+        for mine, theirs in zip(here, there[:-1], strict=False):
+            if mine != theirs:
+                break
+            common += 1
+        return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
+
+    return rel
