@@ -100,7 +100,7 @@ class PageRenderer:
         if head is None:
             # Shared by the pages of one depth and topics, so its links climb to the root.
             head = self._heads[prefix, page.topics] = self._template(HEAD_TEMPLATE).render(
-                feeds=self.site_feeds + topic_feeds, rel=lambda url: prefix + url
+                feeds=topic_feeds + self.site_feeds, rel=lambda url: prefix + url
             )
         picture = page.context.get("picture")
         if picture is not None:  # what a shared link previews (OpenGraph wants an absolute URL)

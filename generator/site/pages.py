@@ -184,7 +184,9 @@ class GeneratedPage:
     made_of: tuple[Any, ...]
     make: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
     in_nav: bool = False
-    # The topics a page is about, so an adapter can point readers at their feeds.
+    # The topics whose feeds the page announces, before the site's: a topic's own pages.
+    # A story page announces the site's alone, as a blog's post does; its topics' pages are
+    # a link away, and their feeds on every story page were a tenth of its bytes.
     topics: tuple[str, ...] = ()
     # When what the page shows last changed (its story's date, a list's newest story), for
     # the sitemap; None for a page with no story on it. Follows from `made_of`.
@@ -555,7 +557,6 @@ def _article_page(
         ARTICLE_TEMPLATE,
         (article.file_hash, tuple(made_of)),
         partial(_article_context, article, index, cards, earlier),
-        topics=article.topics,
         changed=article.published,
     )
 
