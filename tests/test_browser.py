@@ -92,8 +92,8 @@ def test_a_reader_clicks_from_home_to_a_topic_its_older_page_a_story_its_coverag
 def _search(page: Page, words: str) -> Locator:
     """Type into the search box as a reader does; the result links (they update as Pagefind
     answers, so assert on them with `expect`, which waits)."""
-    page.get_by_role("textbox", name="Search stories").fill(words)
-    return page.locator(".pagefind-ui__result-link")
+    page.get_by_role("searchbox", name="Search stories").fill(words)
+    return page.locator(".dg-search__result > a")
 
 
 def test_search_finds_a_story_by_a_word_of_its_title_and_by_its_source(
@@ -103,10 +103,58 @@ def test_search_finds_a_story_by_a_word_of_its_title_and_by_its_source(
     by_source = _search(page, "Zulu Times")
     expect(by_source).to_contain_text([LONG_TITLE_START])
     expect(by_source).to_have_count(1)
+    # From the bundle of the stories before the newest month, merged with the newest's.
+    earlier = _search(page, "Hotel")
+    expect(earlier).to_have_text(["Hotel: a general AI story"])
     by_title = _search(page, "Alpha")
     expect(by_title).to_have_text(["Alpha: the first story"])
     by_title.first.click()
     expect(page).to_have_url(served_site.url + "news/2024/03/01/alpha-first-story/")
+
+
+def _story_dates(results: Locator) -> list[str]:
+    """The `YYYY/MM/DD` of each result's story, from its link."""
+    return [
+        re.search(r"/news/(\d{4}/\d{2}/\d{2})/", h)[1]
+        for h in results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    ]
+
+
+def test_search_lists_newest_first_across_shards_or_by_best_match(
+    open_reader: Callable[..., Reader],
+):
+    page = open_reader().open("")
+    results = _search(page, "Source Example")
+    # Every shown story of that source: March 2024 in one shard, the months before in another.
+    expect(results).to_have_count(10)
+    newest = _story_dates(results)
+    assert newest == sorted(newest, reverse=True) and newest[-1] == "2023/12/31", newest
+    titles = results.all_inner_texts()
+    page.get_by_label("Order of results").select_option(label="Best match")
+    expect(results).not_to_have_text(titles)
+    assert sorted(results.all_inner_texts()) == sorted(titles)
+    expect(page.locator(".dg-search__status")).to_have_text("10 stories")
+
+
+def test_a_search_result_shows_source_and_date_and_the_excerpt_once(
+    open_reader: Callable[..., Reader],
+):
+    page = open_reader(timezone_id="UTC").open("")
+    results = _search(page, "Echo")
+    expect(results).to_have_text(["Echo: Microsoft ships a model"])
+    result = page.locator(".dg-search__result")
+    expect(result.locator(".dg-search__meta")).to_have_text("Source Example · 15 Feb 2024")
+    excerpt = result.locator(".dg-search__excerpt")
+    expect(excerpt).to_have_text("Excerpt of echo-microsoft.")
+
+
+def test_search_finds_a_non_latin_title_and_answers_when_nothing_matches(
+    open_reader: Callable[..., Reader],
+):
+    page = open_reader().open("")
+    expect(_search(page, NON_LATIN)).to_have_text([NON_LATIN])
+    expect(_search(page, "zzyzx")).to_have_count(0)
+    expect(page.locator(".dg-search__status")).to_have_text("No stories match.")
 
 
 def test_the_palette_toggle_switches_dark_and_light_and_is_remembered(

@@ -53,13 +53,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return built
 
 
-def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: Site):
+def test_every_shown_story_is_indexed_with_what_results_show_and_no_draft(site: Site):
     stories = [a for a in load_corpus(FIXTURES / "valid").articles if not a.is_draft]
     pages = indexed(site)
-    assert bundles(site) == ["search/all/"]
+    # The valid fixture's newest month, March 2024, then the stories before it.
+    assert bundles(site) == ["search/recent/", "search/earlier/"]
     assert pages.keys() == indexed_urls(stories)
     alpha = pages["/news/2024/03/01/alpha-first-story/"]
-    assert alpha == {"title": "Alpha: the first story", "source": "Source Example"}
+    assert alpha == {
+        "title": "Alpha: the first story",
+        "source": "Source Example",
+        "excerpt": "Excerpt of alpha-first-story.",
+        "date": "2024-03-01T09:00:00Z",
+    }
     counted = 0
     for bundle in bundles(site):
         entry = json.loads((site.root / bundle / "pagefind-entry.json").read_text("utf-8"))
@@ -70,7 +76,7 @@ def test_every_shown_story_is_indexed_with_title_and_source_and_no_draft(site: S
 def test_a_site_with_more_stories_than_a_shard_holds_is_indexed_by_month_and_year(
     tmp_path: Path,
 ):
-    code, site = build(tmp_path, FIXTURES / "valid", site_url=BASE, search_shard_size=6)
+    code, site = build(tmp_path, FIXTURES / "valid", site_url=BASE, search_shard_size=5)
     assert code == 0, site.command
     by_bundle = {}
     for bundle in bundles(site):
@@ -86,7 +92,7 @@ def test_a_site_with_more_stories_than_a_shard_holds_is_indexed_by_month_and_yea
 def test_a_year_too_big_for_one_index_is_indexed_by_quarter():
     corpus = load_corpus(FIXTURES / "valid")
     digest = build_index(corpus.articles, corpus.topics, ZoneInfo("UTC"))
-    assert list(shards(digest, 10)) == ["all"]
+    assert list(shards(digest, 10)) == ["recent", "earlier"]
     found = shards(digest, 2)
     assert list(found) == ["recent", "2024-q1", "2023"]
     assert sum(map(len, found.values())) == len(digest.articles)
@@ -102,7 +108,7 @@ def test_every_page_has_the_search_box_for_the_sites_sub_path(site: Site):
         page = site.page(url)
         box = page.select_one(".dg-search")
         assert box is not None and box["data-base"] == urlsplit(BASE).path, url
-        script = page.find("script", src=lambda s: s and s.endswith("search/all/pagefind-ui.js"))
+        script = page.find("script", src=lambda s: s and s.endswith("assets/javascripts/search.js"))
         assert script is not None, url
 
 
@@ -114,21 +120,40 @@ def test_drafts_are_searchable_only_when_shown(tmp_path: Path):
 
 def test_the_bundle_is_cached_and_rebuilt_when_a_story_changes(tmp_path: Path):
     content = copy_fixture("valid", tmp_path)
-    assert build(tmp_path, content, site_url=BASE, search_shard_size=6)[0] == 0
+    assert build(tmp_path, content, site_url=BASE, search_shard_size=5)[0] == 0
     cache = tmp_path / ".cache" / "digest"
     first = sorted(cache.glob("search-*"))
     assert [p.name.split("-")[1] for p in first] == ["2023", "2024", "recent"]
-    code, site = build(tmp_path, content, site_url=BASE, search_shard_size=6)
+    code, site = build(tmp_path, content, site_url=BASE, search_shard_size=5)
     assert code == 0 and sorted(cache.glob("search-*")) == first
     story = content / "articles" / "2024" / "2024-01-05-hotel-general.md"
     story.write_text(
         story.read_text("utf-8").replace("Hotel: a general", "Hotel: renamed"), "utf-8"
     )
-    assert build(tmp_path, content, site_url=BASE, search_shard_size=6)[0] == 0
+    assert build(tmp_path, content, site_url=BASE, search_shard_size=5)[0] == 0
     # Only the shard holding the changed story (2024, January) is indexed again.
     second = sorted(cache.glob("search-*"))
     assert [p in first for p in second] == [True, False, True]
     assert indexed(site)["/news/2024/01/05/hotel-general/"]["title"] == "Hotel: renamed AI story"
+
+
+def test_a_new_story_re_indexes_its_month_and_never_the_stories_before_it(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    assert build(tmp_path, content, site_url=BASE)[0] == 0
+    cache = tmp_path / ".cache" / "digest"
+    first = {p.name.split("-")[1]: p for p in cache.glob("search-*")}
+    assert sorted(first) == ["earlier", "recent"]
+    (content / "articles" / "2024" / "2024-03-05-oscar-new.md").write_text(
+        '---\ntitle: "Oscar: a story added in March"\npublishedDateTime: 2024-03-05T08:00:00Z\n'
+        'webUrl: "https://source.example.com/oscar"\ntopics: [AI]\n---\n',
+        "utf-8",
+    )
+    code, site = build(tmp_path, content, site_url=BASE)
+    assert code == 0
+    second = {p.name.split("-")[1]: p for p in cache.glob("search-*")}
+    assert second["earlier"] == first["earlier"], "the earlier stories were indexed again"
+    assert second["recent"] != first["recent"]
+    assert "/news/2024/03/05/oscar-new/" in indexed(site)
 
 
 def test_search_documents_carry_fields_as_text_only():

@@ -54,24 +54,3 @@
     if (img.complete && img.naturalWidth === 0) drop(img);
   });
 })();
-
-/* news-digest: the search box, over the newest search bundle merged with the others the box
-   names (see site/search.py). Here rather than inline, so pages do not each repeat it. */
-(function () {
-  "use strict";
-
-  var box = document.querySelector(".dg-search");
-  if (box === null || typeof PagefindUI === "undefined") return;
-  var base = box.dataset.base;
-  var bundles = box.dataset.bundles.split(" ").map(function (path) {
-    return { bundlePath: base + path, baseUrl: base };
-  });
-  var newest = bundles.shift();
-  new PagefindUI({
-    element: box, bundlePath: newest.bundlePath, baseUrl: base, mergeIndex: bundles,
-    showImages: false, resetStyles: false,
-    translations: { placeholder: "Search stories by title, source or words" }
-  });
-  // Pagefind labels its box only by a title, which screen readers may not announce.
-  box.querySelector("input").setAttribute("aria-label", "Search stories");
-})();
