@@ -191,7 +191,7 @@ def test_a_full_cache_disk_costs_speed_never_the_build(tmp_path: Path, small_dis
 
 
 def test_a_full_site_disk_keeps_the_old_site_and_says_so_in_a_line(tmp_path: Path, small_disk):
-    disk = small_disk("disk", "6m")  # room for one fixture site (about 4 MB), not for two
+    disk = small_disk("disk", "5m")  # room for one fixture site (about 3 MB), not for two
     content = copy_fixture("valid", tmp_path)
     write_config(tmp_path, content)
     argv = [*_argv(tmp_path), "--no-cache", "--site-dir", str(disk / "site")]

@@ -387,6 +387,8 @@ def test_the_site_has_every_theme_file_mkdocs_lists(tmp_path: Path):
     assert {"extra/shown.css", "extra/deep/shown.js"} <= names
     assert any(name.startswith("assets/javascripts/bundle.") for name in names)  # material's
     for file in listed:
+        if "/lunr/" in file.src_uri or "/workers/" in file.src_uri:
+            continue  # material's search's, left out (see the next test)
         assert (site.root / file.dest_uri).read_bytes() == Path(file.abs_src_path).read_bytes()
     assert not (site.root / "extra" / ".hidden").exists() and not (site.root / ".hidden").exists()
     # Walking and listing are MkDocs' and Jinja's own again after the build.
@@ -422,3 +424,10 @@ def test_mkdocs_build_gives_the_same_pages_as_digest_build(tmp_path: Path):
 def test_page_size_does_not_grow_with_a_long_navigation(valid_site: Site, name: str):
     html = (valid_site.root / name).read_text(encoding="utf-8")
     assert len(re.findall(r"md-nav__link", html)) < 20
+
+
+def test_the_site_publishes_no_script_of_material_s_own_search(valid_site: Site):
+    """Unless mkdocs.yml turns material's search plugin on: the digest's search is Pagefind's."""
+    scripts = {p.relative_to(valid_site.root).as_posix() for p in valid_site.root.rglob("*.js")}
+    assert "assets/javascripts/search.js" in scripts  # the digest's own search box
+    assert not [s for s in scripts if "lunr" in s or "/workers/" in s], sorted(scripts)

@@ -95,3 +95,19 @@ def _add_theme_files(files: Files, env: jinja2.Environment, config: MkDocsConfig
 
 def restore_listing() -> None:
     mkdocs_build.get_files = _get_files
+
+
+# Material's search plugin's scripts: its index worker and the languages it stems.
+_MATERIAL_SEARCH = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+
+
+def drop_material_search(files: Files, config: MkDocsConfig) -> None:
+    """Leave out the theme's search scripts unless mkdocs.yml turns its search plugin on.
+
+    The digest's search is Pagefind's; material's 36 files (1.8 MB) would be
+    copied into every build, and published, for nothing.
+    """
+    if "search" in config.plugins or "material/search" in config.plugins:
+        return
+    for file in [f for f in files if f.src_uri.startswith(_MATERIAL_SEARCH)]:
+        files.remove(file)

@@ -55,7 +55,7 @@ from generator.build.shells import (
 from generator.build.site_folder import MARKER, MARKER_TEXT, Manifest, Spare
 from generator.content.cache import paused_gc
 from generator.mkdocs.config import DigestConfig
-from generator.mkdocs.listing import prune_next_listing, restore_listing
+from generator.mkdocs.listing import drop_material_search, prune_next_listing, restore_listing
 from generator.mkdocs.watch import Changes, other_inputs, start_watching, watch_natively
 from generator.site.csp import with_policy
 from generator.site.feeds import FeedSettings, FeedSite
@@ -245,6 +245,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             source = file.abs_src_path
             if source is not None and source.startswith(inside) and file.src_uri not in allowed:
                 files.remove(file)
+        drop_material_search(files, config)
         build.plan(Path(config.site_dir), self.spare)
         for page in build.pages:
             if page.src_uri in files.src_uris:
