@@ -42,6 +42,16 @@ def test_strict_fails_a_build_past_the_budget_and_keeps_the_site(tmp_path: Path,
     assert sorted(p.relative_to(site.root) for p in site.root.rglob("*")) == before
 
 
+def test_strict_weighs_a_build_that_patches_the_site_too(tmp_path: Path, capsys):
+    # The second build keeps the first's site as the spare the third one patches.
+    for _ in range(2):
+        assert build(tmp_path, FIXTURES / "valid", size_budget=1)[0] == 0
+    capsys.readouterr()
+    code, _ = build(tmp_path, FIXTURES / "valid", "--strict", size_budget=1)
+    err = capsys.readouterr().err
+    assert code == 1 and "the site takes" in err, err
+
+
 def test_a_budget_must_be_a_whole_number_of_megabytes(tmp_path: Path, capsys):
     code, _ = build(tmp_path, FIXTURES / "valid", "--no-cache", size_budget="1 GB")
     assert code == 2

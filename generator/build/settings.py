@@ -61,5 +61,7 @@ class BuildSettings:
     preview: bool = False
     # Megabytes the site may take before a build warns at 80% of them (see site_size).
     size_budget_mb: int = DEFAULT_BUDGET_MB
+    # Warnings fail the build (`--strict`), the size budget's included.
+    strict: bool = False
     # The rest of the engine's configuration that pages may show: part of every page's key.
     engine_values: tuple[Any, ...] = ()

@@ -174,6 +174,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             feeds=FeedSettings(limit=ours.feed_limit, daily_days=ours.daily_days),
             search_shard_size=ours.search_shard_size,
             size_budget_mb=ours.size_budget,
+            strict=bool(config.strict),
             drafts=drafts,
             future=future,
             cache_dir=project / cache_folder if cache_folder is not None else None,
