@@ -16,9 +16,9 @@ changes: publishing a story re-indexes the newest month, never the archive,
 at any size; the earlier shard is indexed again once a month, when a new
 month starts. The price: Pagefind answers a word missing from a shard with
 the shard's stories that hold its longest indexed part (pagefind/pagefind#793,
-#315), so a rare word can bring a few weak matches from another shard along;
-they rank below the stories that hold the word. The runs happen in a process
-of their own while the pages are written.
+#315): "alpha" finds every story of the shard with an "a". The search box
+drops such results (theme/assets/javascripts/search.js). The runs happen in a
+process of their own while the pages are written.
 """
 
 from __future__ import annotations
