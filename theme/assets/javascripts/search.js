@@ -158,5 +158,6 @@
 
   input.addEventListener("input", run);
   order.addEventListener("change", run);
-  more.addEventListener("click", function () { fill(searchId); });
+  // Hidden while the next page loads, so a second click does not start a second reading of it.
+  more.addEventListener("click", function () { more.hidden = true; fill(searchId); });
 })();
