@@ -28,7 +28,7 @@ _INLINE_SCRIPT = re.compile(
 _TYPE = re.compile(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 _HEAD = re.compile(r"<head>\s*(<meta charset=\"utf-8\">)?", re.I)
 _POLICY = (
-    "default-src 'self'; script-src 'self' {scripts}; "
+    "default-src 'self'; script-src 'self'{scripts}; "
     "style-src 'self' 'unsafe-inline'{styles}; "
     "font-src 'self'{fonts}; img-src 'self' https: http: data:; "
     "connect-src 'self'{styles}; worker-src 'self'; object-src 'none'; "
@@ -52,7 +52,7 @@ def policy(html: str) -> str:
     hashes = sorted({_sha256(body) for body in inline_scripts(html)})
     google = _GOOGLE_FONTS in html
     return _POLICY.format(
-        scripts=" ".join(hashes),
+        scripts="".join(" " + h for h in hashes),
         styles=" https://fonts.googleapis.com" if google else "",
         fonts=" https://fonts.gstatic.com" if google else "",
     )
