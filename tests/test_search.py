@@ -26,8 +26,11 @@ def indexed_urls(stories: Iterable[Article]) -> set[str]:
 
 
 def bundles(site: Site) -> list[str]:
-    """The search bundles the pages' search box merges, newest first (`search/recent/`, …)."""
-    return site.page("").select_one(".dg-search")["data-bundles"].split()
+    """The search bundles the search box merges, newest first (`search/recent/`, …), as the
+    site lists them for it, each a folder of the site."""
+    listed = json.loads((site.root / "search" / "shards.json").read_text("utf-8"))
+    assert all((site.root / folder / "pagefind.js").is_file() for folder in listed), listed
+    return listed
 
 
 def indexed(site: Site) -> dict[str, dict[str, str]]:

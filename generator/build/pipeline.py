@@ -46,7 +46,7 @@ from generator.content.file_days import misdated
 from generator.site.feeds import FeedLink, site_feed_links, topic_feed_links
 from generator.site.index import StoryIndex, Tally, build_index
 from generator.site.pages import GeneratedPage, build_pages
-from generator.site.search import FOLDER, shards
+from generator.site.search import FOLDER, shard_list, shards
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,8 @@ class Build:
         """Every feed and sitemap of `index`'s site by its path (see `site_files`)."""
         s = self.settings
         planned = plan_site_files(index, s.site, s.feeds, self.pages)
+        if self.search_shards:
+            planned.append(shard_list(list(self.search_shards)))
         files, keys = make_site_files(planned, s.site, s.feeds, self.store())
         self._file_keys.extend(keys)
         return files

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 
 from generator.content.article import Article
+from generator.site.feeds import SiteFile
 from generator.site.index import StoryIndex
 from generator.site.pages import article_url
 
@@ -38,6 +40,16 @@ RECENT = "recent"
 EARLIER = "earlier"
 # Stories one Pagefind index may hold before the earlier stories are split by year.
 SHARD_SIZE = 8000
+# The shards' folders, newest first, for the search box to load: a file rather than an
+# attribute of every page, which at 100,000 stories (21 shards) was 0.4 KB of each, and
+# made every page change whenever a shard was added.
+SHARD_LIST = f"{FOLDER}/shards.json"
+
+
+def shard_list(names: Sequence[str]) -> SiteFile:
+    """The file that names the search shards (`SHARD_LIST`), for the site's files."""
+    folders = tuple(f"{FOLDER}/{name}/" for name in names)
+    return SiteFile(SHARD_LIST, folders, lambda: json.dumps(folders).encode())
 
 
 def shards(index: StoryIndex, limit: int) -> dict[str, list[Article]]:

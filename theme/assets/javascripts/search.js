@@ -12,7 +12,6 @@
   var box = document.querySelector(".dg-search");
   if (box === null) return;
   var base = box.dataset.base;
-  var bundles = box.dataset.bundles.split(" ");
   var PAGE = 20;
   // A matched word shares this much of a query word at least: longer than a stray prefix, as
   // short as a stem ("studies" and "study").
@@ -42,12 +41,18 @@
   var engines = null;
   function load() {
     if (engines === null) {
-      // One module per shard (a module per URL), so each shard answers on its own.
-      engines = Promise.all(bundles.map(function (path) {
-        return import(base + path + "pagefind.js").then(function (pagefind) {
-          return pagefind.options({ baseUrl: base }).then(function () { return pagefind; });
-        });
-      }));
+      // The shards, newest first (search/shards.json), then one module per shard (a module
+      // per URL), so each shard answers on its own.
+      engines = fetch(base + "search/shards.json").then(function (response) {
+        if (!response.ok) throw new Error("search/shards.json: " + response.status);
+        return response.json();
+      }).then(function (bundles) {
+        return Promise.all(bundles.map(function (path) {
+          return import(base + path + "pagefind.js").then(function (pagefind) {
+            return pagefind.options({ baseUrl: base }).then(function () { return pagefind; });
+          });
+        }));
+      });
     }
     return engines;
   }
