@@ -55,7 +55,18 @@ def valid_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The `valid` fixture plus a long-headline story from a second source, 3 stories a page
     (so topics paginate), built for and served at http://127.0.0.1:PORT/news-digest/."""
-    root = tmp_path_factory.mktemp("served")
+    yield from _serve(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="session")
+def lean_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`served_site` with the options of an archive that must stay small (README: "Lean
+    pages"): story, topic and month pages in the lean chrome, older listings as headlines."""
+    options = {"lean_chrome": True, "compact_archive": True}
+    yield from _serve(tmp_path_factory.mktemp("lean"), **options)
+
+
+def _serve(root: Path, **plugin: object) -> Iterator[Served]:
     content = copy_fixture("valid", root)
     story = content / "articles" / "2024" / "2024-03-01-zulu-long-headline.md"
     story.write_text(LONG_TITLE_STORY, encoding="utf-8")
@@ -64,7 +75,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     handler = partial(QuietHandler, directory=str(root / "www"))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}"
-        code, site = build(root, content, site_url=url, per_page=3)
+        code, site = build(root, content, site_url=url, per_page=3, **plugin)
         assert code == 0, f"build failed; reproduce: {site.command}"
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -91,19 +102,21 @@ def open_reader(browser: Browser, served_site: Served) -> Iterator[Callable[...,
     timezone_id, java_script_enabled, ...); fails the test if any page visited logged an error.
 
     Every reader's clock is READER_NOW in UTC unless told otherwise, and the network beyond
-    the served site is answered locally (see `_offline`)."""
+    the served site (`site`: served_site unless told) is answered locally (see `offline`)."""
     contexts: list[BrowserContext] = []
     readers: list[Reader] = []
-    origin = served_site.url.split(SUB_PATH)[0]
 
-    def make(now: dt.datetime = READER_NOW, **options: object) -> Reader:
+    def make(
+        now: dt.datetime = READER_NOW, site: Served = served_site, **options: object
+    ) -> Reader:
         # en-GB: a 24-hour clock, like the times the site itself prints.
         defaults = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"}
         context = browser.new_context(**{**defaults, "timezone_id": "UTC", **options})
         contexts.append(context)
+        origin = site.url.split(SUB_PATH)[0]
         context.route(lambda url: not url.startswith(origin), offline)
         context.clock.set_fixed_time(now)
-        reader = Reader(context.new_page(), served_site.url)
+        reader = Reader(context.new_page(), site.url)
         reader.watch()
         readers.append(reader)
         return reader

@@ -10,12 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+import sys
+import threading
 from collections.abc import Callable
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+import yaml
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from support import PAGE_TYPES, Reader, Served
+from support import FIXTURES, PAGE_TYPES, REPO, QuietHandler, Reader, Served, write_config
 
 NON_LATIN = "微软发布新一代人工智能模型"
 LONG_TITLE_START = "Zulu: a regulator's"
@@ -132,6 +138,7 @@ def test_search_lists_newest_first_across_shards_or_by_best_match(
     titles = results.all_inner_texts()
     page.get_by_label("Order of results").select_option(label="Best match")
     expect(results).not_to_have_text(titles)
+    expect(results).to_have_count(10)  # the reordered list drawn whole
     assert sorted(results.all_inner_texts()) == sorted(titles)
     expect(page.locator(".dg-search__status")).to_have_text("10 stories")
 
@@ -178,6 +185,38 @@ def test_the_palette_toggle_switches_dark_and_light_and_is_remembered(
     page.locator("label[title='Switch to light mode']").click()
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     assert style(body, "background-color") == light
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_the_header_takes_a_palette_without_a_switch_and_a_homepage(
+    browser: Browser, tmp_path: Path, lean: bool
+):
+    config = write_config(tmp_path, FIXTURES / "valid", lean_chrome=lean)
+    data = yaml.safe_load(config.read_text("utf-8"))
+    data["theme"]["palette"] = [{"scheme": "slate", "primary": "indigo"}]  # no toggle, no media
+    data["extra"] = {"homepage": "https://example.com/"}
+    config.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    argv = [sys.executable, "-m", "generator", "build", "-f", str(config), "--no-cache"]
+    argv += ["--site-dir", str(tmp_path / "site")]
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    handler = partial(QuietHandler, directory=str(tmp_path / "site"))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for url in ["", "news/2024/03/01/alpha-first-story/"]:
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{url}")
+            option = page.locator("form[data-md-component=palette] input")
+            expect(option).to_have_attribute("aria-hidden", "true")
+            expect(page.locator("label[for^=__palette]")).to_have_count(0)
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+            expect(page.locator("a.md-logo")).to_have_attribute("href", "https://example.com/")
+        context.close()
+        server.shutdown()
+    assert not errors
 
 
 def test_on_a_phone_the_tabs_lead_to_topics_and_the_archive(open_reader: Callable[..., Reader]):

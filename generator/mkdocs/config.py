@@ -79,6 +79,7 @@ class DigestConfig(base.Config):
     home_limit = WholeNumber(1, default=_PAGES.home_limit)
     per_page = WholeNumber(1, default=_PAGES.per_page)
     topic_stories = WholeNumber(0, default=_PAGES.topic_stories)
+    compact_archive = c.Type(bool, default=_PAGES.compact_archive)
     timezone = TimeZone(default=DEFAULT_ZONE)
     drafts = c.Type(bool, default=False)
     # Show stories dated in the future (scheduled) now, instead of from their time on.
@@ -91,6 +92,8 @@ class DigestConfig(base.Config):
     search_shard_size = WholeNumber(1, default=SHARD_SIZE)
     # Megabytes the site may take (GitHub Pages: 1 GB); a build warns past 80% of it.
     size_budget = WholeNumber(1, default=DEFAULT_BUDGET_MB)
+    # Story, topic and month pages in the digest's own light chrome (digest/lean.html).
+    lean_chrome = c.Type(bool, default=False)
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         """MkDocs' checks, with an unknown option name an error: it is nearly always a typo

@@ -61,7 +61,6 @@ from generator.site.csp import with_policy
 from generator.site.feeds import FeedSettings, FeedSite
 from generator.site.index import Tally
 from generator.site.pages import GeneratedPage, PageSettings
-from generator.site.search import FOLDER
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -83,6 +82,12 @@ def _log_through_mkdocs() -> None:
 
 
 PAGE_TEMPLATE = "digest/page.html"
+# The light/dark switch, a theme template rendered once a build (see the file).
+PALETTE_SCRIPT = "assets/javascripts/palette.js"
+# Story, topic and month pages with `lean_chrome`: material's look without its page machinery.
+LEAN_TEMPLATE = "digest/lean.html"
+# Material's stylesheets, named by their content's hash: lean pages link what the theme ships.
+ENGINE_STYLES = ("assets/stylesheets/main.*.min.css", "assets/stylesheets/palette.*.min.css")
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -136,6 +141,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self._drawn = {}
         # MkDocs' sitemap knows only the pages it renders itself; the pipeline writes the full one.
         config.theme.static_templates.discard("sitemap.xml")
+        # Drawn once from mkdocs.yml's palette, rather than in every page's header.
+        config.theme.static_templates.add(PALETTE_SCRIPT)
         if self.serving:
             self._preview.starting(self.build)
             self._config, self._inputs = config, other_inputs(config)
@@ -170,6 +177,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 home_limit=ours.home_limit,
                 per_page=ours.per_page,
                 topic_stories=ours.topic_stories,
+                compact_archive=ours.compact_archive,
             ),
             feeds=FeedSettings(limit=ours.feed_limit, daily_days=ours.daily_days),
             search_shard_size=ours.search_shard_size,
@@ -274,15 +282,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Search results are site-absolute paths; under a sub-path they need its prefix.
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
-        env.globals["digest_search"] = [f"{FOLDER}/{name}/" for name in build.search_shards]
+        env.globals["digest_search"] = bool(build.search_shards)
+        if self.config.lean_chrome:
+            env.globals["digest_engine_styles"] = _engine_styles(config)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files):
         if page.file.src_uri not in self._drawn:
             return None
+        lean = self.config.lean_chrome and not self._drawn[page.file.src_uri].in_nav
         page.meta = {
             "title": Markup(SHELL_HEADER),
-            "template": PAGE_TEMPLATE,
+            "template": LEAN_TEMPLATE if lean else PAGE_TEMPLATE,
             "hide": ["navigation", "toc"],
         }
         return ""
@@ -347,3 +358,20 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def _build(self) -> Build:
         assert self.build is not None, "a MkDocs hook before on_config"
         return self.build
+
+
+def _engine_styles(config: MkDocsConfig) -> list[str]:
+    """The theme's own stylesheets, as site paths, for the lean pages to link."""
+    found = []
+    for pattern in ENGINE_STYLES:
+        for folder in config.theme.dirs:
+            matches = sorted(Path(folder).glob(pattern))
+            if matches:
+                found.append(matches[0].relative_to(folder).as_posix())
+                break
+    if not found:
+        raise PluginError(
+            "digest: 'lean_chrome' draws pages with material's stylesheets, and the theme "
+            "has none; use theme 'material' or turn 'lean_chrome' off"
+        )
+    return found

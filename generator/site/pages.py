@@ -53,6 +53,8 @@ class PageSettings:
     home_limit: int = 50
     per_page: int = 25
     topic_stories: int = 5
+    # Topic pages past the front page, and month pages, list headlines rather than cards.
+    compact_archive: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,7 +397,7 @@ def build_pages(
     ]
     for entry in index.topics:
         pages.extend(_topic_pages(entry, cards, settings))
-    pages.extend(_archive_pages(index, cards))
+    pages.extend(_archive_pages(index, cards, settings.compact_archive))
     place = _Place(index)
     pages.extend(
         reuse.get(a.file_hash) or _article_page(a, index, cards, settings, place)
@@ -479,19 +481,33 @@ def _topic_pages(
             title,
             TOPIC_TEMPLATE,
             (topic, shown_count, where, stories(chunk)),
-            partial(_topic_context, topic, shown_count, cards, chunk, where),
+            partial(
+                _topic_context,
+                topic,
+                shown_count,
+                cards,
+                chunk,
+                where,
+                compact=settings.compact_archive and number > 0,
+            ),
             topics=(topic.name,),
             changed=newest(chunk),
         )
 
 
 def _topic_context(
-    topic: Topic, count: int | None, cards: _Cards, chunk: Sequence[Article], where: Pager
+    topic: Topic,
+    count: int | None,
+    cards: _Cards,
+    chunk: Sequence[Article],
+    where: Pager,
+    compact: bool,
 ) -> dict[str, Any]:
-    return {"topic": topic, "count": count, "days": cards.days(chunk), "pager": where}
+    days = cards.days(chunk)
+    return {"topic": topic, "count": count, "days": days, "pager": where, "compact": compact}
 
 
-def _archive_pages(index: StoryIndex, cards: _Cards) -> Iterable[GeneratedPage]:
+def _archive_pages(index: StoryIndex, cards: _Cards, compact: bool) -> Iterable[GeneratedPage]:
     years: dict[int, list[dict[str, Any]]] = {}
     for (year, month), articles in index.by_month.items():
         years.setdefault(year, []).append(
@@ -516,7 +532,7 @@ def _archive_pages(index: StoryIndex, cards: _Cards) -> Iterable[GeneratedPage]:
             f"{MONTHS[month - 1]} {year}",
             MONTH_TEMPLATE,
             (newer, older, stories(shown)),
-            partial(_month_context, cards, shown, newer, older),
+            partial(_month_context, cards, shown, newer, older, compact),
             changed=newest(shown),
         )
 
@@ -532,8 +548,14 @@ def _month_context(
     shown: Sequence[Article],
     newer: tuple[int, int] | None,
     older: tuple[int, int] | None,
+    compact: bool,
 ) -> dict[str, Any]:
-    return {"days": cards.days(shown), "newer": _month_link(newer), "older": _month_link(older)}
+    return {
+        "days": cards.days(shown),
+        "newer": _month_link(newer),
+        "older": _month_link(older),
+        "compact": compact,
+    }
 
 
 def _article_page(
