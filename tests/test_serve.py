@@ -71,6 +71,10 @@ def test_serve_rebuilds_when_a_story_is_added_or_edited(tmp_path: Path):
     try:
         home = _wait_for(base, 60)
         assert "livereload" in home, "the preview must reload the browser on rebuilds"
+        # Served as GitHub Pages serves them, so a browser or reader treats them the same.
+        for path, kind in [("feeds.opml", "text/x-opml"), ("atom.xml", "application/xml")]:
+            with urllib.request.urlopen(base + path, timeout=5) as response:
+                assert response.headers.get_content_type() == kind, path
         story = content / "articles" / "2024" / "2024-04-01-zulu-added.md"
         story.write_text(NEW_STORY, encoding="utf-8")
         _wait_for(base + "news/2024/04/01/zulu-added/", 60, contains="Zulu: a story added")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import mimetypes
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -194,6 +195,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         """Rebuild by updating the served site in place when only stories changed."""
         if not self.config.enabled:
             return server
+        # MkDocs' server types files by Python's table, which lacks OPML: a browser would be
+        # sent `feeds.opml` as a download of unknown bytes. GitHub Pages says text/x-opml.
+        mimetypes.add_type("text/x-opml", ".opml")
         full = server.builder
 
         def rebuild() -> None:
