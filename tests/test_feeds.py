@@ -10,6 +10,7 @@ build it with `build()` below.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -24,6 +25,7 @@ import feedparser
 import lxml.html
 import pytest
 import rnc2rng
+from jsonschema import Draft202012Validator
 from lxml import etree
 
 from generator.content.article import Article, Provider, RelatedLink
@@ -40,7 +42,8 @@ from generator.site.index import StoryIndex, build_index, group_by_day
 from generator.site.pages import article_url
 from support import MAKE_CORPUS
 
-ATOM_RNC = Path(__file__).resolve().parent / "schemas" / "atom.rnc"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+ATOM_RNC = SCHEMAS / "atom.rnc"
 SITE = FeedSite("AI News Digest", "Curated AI news", "https://owner.github.io/repo/")
 SETTINGS = FeedSettings()
 UTC = ZoneInfo("UTC")
@@ -74,7 +77,7 @@ class Built:
         """(RSS path, Atom path, stories) for the site and for every topic."""
         out = [("feed.xml", "atom.xml", self.digest.articles)]
         for entry in self.digest.topics:
-            rss, atom = (link.path for link in topic_feed_links(entry.topic, SITE))
+            rss, atom, _ = (link.path for link in topic_feed_links(entry.topic, SITE))
             out.append((rss, atom, entry.articles))
         return out
 
@@ -133,10 +136,10 @@ def atom_entries(xml: bytes) -> list[etree._Element]:
 
 
 def test_every_site_and_topic_feed_is_built(built: Built):
-    expected = {"feed.xml", "atom.xml", "daily.xml", "feeds.opml"}
+    expected = {"feed.xml", "atom.xml", "feed.json", "daily.xml", "feeds.opml", "feeds-rss.opml"}
     for entry in built.digest.topics:
         slug = entry.topic.slug
-        expected |= {f"topics/{slug}/feed.xml", f"topics/{slug}/atom.xml"}
+        expected |= {f"topics/{slug}/{name}" for name in ("feed.xml", "atom.xml", "feed.json")}
     assert set(built.feeds) == expected
     assert len(built.digest.topics) == 60
 
@@ -145,11 +148,12 @@ def test_link_helpers_name_built_feeds(built: Built):
     paths = [link.path for link in site_feed_links(SITE)]
     for entry in built.digest.topics:
         paths += [link.path for link in topic_feed_links(entry.topic, SITE)]
-    assert set(paths) == set(built.feeds) - {"feeds.opml"}
+    assert set(paths) == set(built.feeds) - {"feeds.opml", "feeds-rss.opml"}
     assert [link.type for link in site_feed_links(SITE)] == [
         "application/rss+xml",
         "application/atom+xml",
         "application/rss+xml",
+        "application/feed+json",
     ]
 
 
@@ -171,11 +175,32 @@ def test_guids_are_stable_across_builds(built: Built):
 
 def test_feedparser_reads_every_feed_without_complaint(built: Built):
     for path, data in built.feeds.items():
-        if path.endswith(".opml"):
+        if path.endswith((".opml", ".json")):  # JSON Feed: its own test, with its schema
             continue
         parsed = feedparser.parse(data)
         assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
         assert parsed.version in ("rss20", "atom10"), path
+
+
+def test_json_feeds_follow_json_feed_1_1_and_carry_what_atom_does(built: Built):
+    schema = json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text("utf-8"))
+    for _, atom, stories in built.channels():
+        path = atom.replace("atom.xml", "feed.json")
+        feed = json.loads(built.feeds[path])
+        problems = [e.message for e in Draft202012Validator(schema).iter_errors(feed)]
+        assert not problems, f"{path}: {problems[:3]}"
+        assert feed["feed_url"] == SITE.url + path
+        entries = atom_entries(built.feeds[atom])
+        assert [i["id"] for i in feed["items"]] == [e.findtext(f"{A}id") for e in entries]
+        for item, a in zip(feed["items"], stories, strict=False):
+            assert item["url"] == item["id"] == permalink(a)
+            assert item["external_url"] == a.web_url and item["title"] == a.title
+            assert dt.datetime.fromisoformat(item["date_published"]) == a.published
+            assert item.get("tags") == (list(a.topics) or None)
+            assert item.get("authors") == ([{"name": a.provider.name}] if a.provider else None)
+            fragment = lxml.html.fragment_fromstring(item["content_html"], create_parent="div")
+            for href in fragment.xpath(".//a/@href"):
+                assert_absolute_http(href, path)
 
 
 def test_items_are_the_newest_stories_newest_first_without_drafts(built: Built):
@@ -225,7 +250,10 @@ def test_story_with_three_topics_is_in_each_topic_feed(built: Built):
     story = next(a for a in built.digest.articles[:100] if len(a.topics) == 3)
     for name in story.topics:
         for link in topic_feed_links(built.digest.by_topic[name].topic, SITE):
-            ids = {e.id for e in feedparser.parse(built.feeds[link.path]).entries}
+            if link.path.endswith(".json"):
+                ids = {i["id"] for i in json.loads(built.feeds[link.path])["items"]}
+            else:
+                ids = {e.id for e in feedparser.parse(built.feeds[link.path]).entries}
             assert permalink(story) in ids, f"{story.path} missing from {link.path}"
 
 
@@ -351,9 +379,40 @@ def test_daily_has_one_item_per_day_with_that_days_stories(built: Built):
         assert day.strftime("%B") in item.findtext("title")
         assert item.findtext("title").startswith(f"{SITE.title} — ")
         assert parsedate_to_datetime(item.findtext("pubDate")) == stories[0].published
-        listed = lxml.html.fragment_fromstring(item.findtext("description"), create_parent="div")
-        here = [h for h in listed.xpath(".//a/@href") if h.startswith(SITE.url)]
-        assert here == [permalink(a) for a in stories], f"daily.xml {day}"
+        summary = unescape(item.findtext("description"))
+        assert summary.startswith(f"{len(stories)} stor") and stories[-1].title in summary
+        content = item.findtext("content:encoded", namespaces=NS)
+        listed = lxml.html.fragment_fromstring(content, create_parent="div")
+        lines = listed.xpath(".//li")
+        assert len(lines) == len(stories), f"daily.xml {day}"
+        for line, a in zip(lines, stories, strict=True):
+            links = line.xpath(".//a/@href")
+            assert links == [permalink(a), a.web_url], f"daily.xml {day}"
+            text = line.text_content()
+            assert a.title in text and (a.excerpt or "") in text
+            assert a.provider is None or a.provider.name in text
+
+
+def test_daily_holds_only_days_that_are_over_in_the_site_s_zone():
+    """The build's day in the site's zone is still going on: its stories wait for the first
+    build after its midnight, so an item never changes once published."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    # 1 March 10:00 and 20:00 UTC: in Tokyo 19:00 on the 1st and 05:00 on the 2nd.
+    times = [dt.datetime(2024, 3, 1, hour, tzinfo=dt.UTC) for hour in (10, 20)]
+    stories = [story(f"s{i}", when) for i, when in enumerate(times)]
+    topics = {"AI": Topic("AI", "ai")}
+
+    def feeds_on(today: dt.date) -> dict[str, bytes]:
+        return _feed_files(build_index(stories, topics, tokyo, today=today), SITE, SETTINGS)
+
+    (item,) = rss_items(feeds_on(dt.date(2024, 3, 2))["daily.xml"])
+    assert "1 March 2024" in item.findtext("title")
+    assert item.findtext("description").startswith("1 story: s0")
+    # The day's stories reach the site's other feeds at once.
+    assert len(rss_items(feeds_on(dt.date(2024, 3, 2))["feed.xml"])) == 2
+    later = rss_items(feeds_on(dt.date(2024, 3, 3))["daily.xml"])
+    assert ["2 March 2024" in i.findtext("title") for i in later] == [True, False]
+    assert etree.tostring(later[1]) == etree.tostring(item), "a published day never changes"
 
 
 def test_daily_counts_days_with_stories_not_calendar_days():
@@ -368,20 +427,25 @@ def test_daily_counts_days_with_stories_not_calendar_days():
     ]
 
 
-def test_opml_lists_every_feed(built: Built):
-    root = etree.fromstring(built.feeds["feeds.opml"])
+@pytest.mark.parametrize(("opml", "kind"), [("feeds.opml", "atom"), ("feeds-rss.opml", "rss")])
+def test_an_opml_lists_each_channel_once_in_one_format(built: Built, opml: str, kind: str):
+    root = etree.fromstring(built.feeds[opml])
     assert root.get("version") == "2.0"
     assert root.findtext("head/title") == SITE.title
     feeds = root.xpath("//outline[@xmlUrl]")
-    assert len(feeds) == 2 + 1 + 2 * len(built.digest.topics)
     assert all(o.get("type") == "rss" and o.get("text") for o in feeds)
     urls = [o.get("xmlUrl") for o in feeds]
     for url in urls:
-        assert_absolute_http(url, "feeds.opml")
+        assert_absolute_http(url, opml)
         assert url.startswith(SITE.url) and url[len(SITE.url) :] in built.feeds, url
-    assert len(set(urls)) == len(urls)
+    channels = [(rss, atom) for rss, atom, _ in built.channels()]
+    expected = [SITE.url + (atom if kind == "atom" else rss) for rss, atom in channels]
+    # Each channel once, in the OPML's format; the daily digest (RSS only) too.
+    assert sorted(urls) == sorted([*expected, SITE.url + "daily.xml"])
     (topics,) = root.xpath("/opml/body/outline[@text='Topics']")
-    assert len(topics) == 2 * len(built.digest.topics)
+    assert len(topics) == len(built.digest.topics)
+    names = {o.get("text") for o in topics}
+    assert names == {f"{entry.topic.name} — {SITE.title}" for entry in built.digest.topics}
 
 
 # --- edge cases on small digests -----------------------------------------------------------
@@ -458,7 +522,9 @@ def test_topic_without_stories_gets_valid_empty_feeds(atom_schema: etree.RelaxNG
 
 def test_empty_digest_is_dated_at_the_epoch(atom_schema: etree.RelaxNG):
     feeds = _feed_files(build_index([], {}, UTC), SITE, SETTINGS)
-    assert set(feeds) == {"feed.xml", "atom.xml", "daily.xml", "feeds.opml"}
+    assert set(feeds) == {
+        *("feed.xml", "atom.xml", "feed.json", "daily.xml", "feeds.opml", "feeds-rss.opml")
+    }
     feed = etree.fromstring(feeds["atom.xml"])
     assert atom_schema.validate(feed), atom_schema.error_log
     assert dt.datetime.fromisoformat(feed.findtext(f"{A}updated")) == dt.datetime(
@@ -487,3 +553,46 @@ def test_limit_is_respected_per_feed():
 def test_site_url_must_be_absolute_with_trailing_slash(url: str):
     with pytest.raises(ValueError, match="feed site url"):
         FeedSite("T", "D", url)
+
+
+def test_a_note_s_relative_links_reach_every_feed_absolute():
+    """Readers show a feed away from the site: a link from the story's page (`../../28/x/`)
+    or from the site's root (`/news/…`) must name the page on the site, under its sub-path."""
+    body = "See [the day before](../../28/x/), [a month](/archive/2024/02/#p) and [this](#top)."
+    when = dt.datetime(2024, 2, 29, 12, tzinfo=dt.UTC)
+    article = story("noted", when, body=body, excerpt="With an excerpt.")
+    digest = build_index([article], {"AI": Topic("AI", "ai")}, UTC)
+    feeds = _feed_files(digest, SITE, SETTINGS)
+    page = "https://owner.github.io/repo/news/2024/02/29/noted/"
+    expected = [
+        "https://owner.github.io/repo/news/2024/02/28/x/",
+        "https://owner.github.io/repo/archive/2024/02/#p",
+        page + "#top",
+        page,  # "Read on …"
+    ]
+    contents = [
+        rss_items(feeds["feed.xml"])[0].findtext("content:encoded", namespaces=NS),
+        atom_entries(feeds["atom.xml"])[0].findtext(f"{A}content"),
+        json.loads(feeds["feed.json"])["items"][0]["content_html"],
+    ]
+    for html in contents:
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+        assert fragment.xpath(".//a/@href") == expected
+
+
+def test_a_corrected_story_is_updated_in_atom_and_json_under_the_same_id():
+    published = dt.datetime(2024, 2, 1, 9, tzinfo=dt.UTC)
+    corrected = dt.datetime(2024, 2, 3, 17, 30, tzinfo=dt.UTC)
+    topics = {"AI": Topic("AI", "ai")}
+    before = _feed_files(build_index([story("fixed", published)], topics, UTC), SITE, SETTINGS)
+    after = _feed_files(
+        build_index([story("fixed", published, updated=corrected)], topics, UTC), SITE, SETTINGS
+    )
+    (old,), (new,) = atom_entries(before["atom.xml"]), atom_entries(after["atom.xml"])
+    assert new.findtext(f"{A}id") == old.findtext(f"{A}id")
+    assert dt.datetime.fromisoformat(new.findtext(f"{A}published")) == published
+    assert dt.datetime.fromisoformat(new.findtext(f"{A}updated")) == corrected
+    assert dt.datetime.fromisoformat(old.findtext(f"{A}updated")) == published
+    (item,) = json.loads(after["feed.json"])["items"]
+    assert dt.datetime.fromisoformat(item["date_modified"]) == corrected
+    assert dt.datetime.fromisoformat(item["date_published"]) == published

@@ -149,7 +149,7 @@ def test_feeds_carry_only_inert_html_and_titles_as_text(site: Site):
 def test_opml_and_sitemaps_are_well_formed_with_hostile_topic_names(site: Site):
     opml = etree.parse(str(site.root / "feeds.opml"))
     texts = {o.get("text") for o in opml.iter("outline")}
-    assert '<script>alert("topic")</script> — AI News Digest (RSS)' in texts
+    assert '<script>alert("topic")</script> — AI News Digest' in texts
     for path in site.root.rglob("sitemap.xml"):
         etree.parse(str(path))
 

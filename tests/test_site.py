@@ -434,3 +434,51 @@ def test_the_site_publishes_no_script_of_material_s_own_search(valid_site: Site)
     scripts = {p.relative_to(valid_site.root).as_posix() for p in valid_site.root.rglob("*.js")}
     assert "assets/javascripts/search.js" in scripts  # the digest's own search box
     assert not [s for s in scripts if "lunr" in s or "/workers/" in s], sorted(scripts)
+
+
+def test_a_note_s_links_from_the_site_s_root_work_under_a_sub_path(tmp_path: Path):
+    """Curators write `/news/…` for a page of the site; published under `/news-digest/`
+    that would leave the site, so the story page links it by a path from the page."""
+    content = copy_fixture("valid", tmp_path)
+    (content / "articles" / "2024" / "2024-03-01-mike-notes.md").write_text(
+        '---\ntitle: "Mike: a note with links"\npublishedDateTime: 2024-03-01T07:00:00Z\n'
+        'webUrl: "https://example.com/mike"\ntopics: [AI]\n---\n'
+        "See [Alpha](/news/2024/03/01/alpha-first-story/), [Bravo](../bravo-high-heat/),\n"
+        "[March](/archive/2024/03/#2024-03-01) and [the home page](/).\n",
+        encoding="utf-8",
+    )
+    code, site = build(tmp_path, content, site_url="https://owner.github.io/news-digest/")
+    assert code == 0, site.command
+    url = "news/2024/03/01/mike-notes/"
+    hrefs = [a["href"] for a in site.page(url).select(".dg-note a")]
+    assert [resolve(url, href) for href in hrefs] == [
+        "news/2024/03/01/alpha-first-story/",
+        "news/2024/03/01/bravo-high-heat/",
+        "archive/2024/03/#2024-03-01",
+        "",
+    ]
+    for href in hrefs:
+        assert not href.startswith("/"), href
+        assert (site.root / resolve(url, href).split("#")[0] / "index.html").is_file(), href
+
+
+def test_a_corrected_story_says_when_and_the_sitemap_dates_it_so(tmp_path: Path):
+    content = copy_fixture("valid", tmp_path)
+    story = content / "articles" / "2024" / "2024-02-15-echo-microsoft.md"
+    text = story.read_text("utf-8")
+    story.write_text(
+        text.replace(
+            "publishedDateTime:", "updatedDateTime: 2024-03-02T16:45:00Z\npublishedDateTime:"
+        ),
+        "utf-8",
+    )
+    code, site = build(tmp_path, content)
+    assert code == 0, site.command
+    url = "news/2024/02/15/echo-microsoft/"
+    updated = site.page(url).select_one(".dg-story__updated time")
+    assert updated["datetime"] == "2024-03-02T16:45:00+00:00"
+    assert updated.get_text() == "Saturday, 2 March 2024, 16:45"
+    sitemap = BeautifulSoup((site.root / "sitemap.xml").read_bytes(), "xml")
+    (entry,) = [u for u in sitemap.find_all("url") if u.loc.get_text().endswith(url)]
+    assert entry.lastmod.get_text() == "2024-03-02"
+    assert site.page("news/2024/03/01/alpha-first-story/").select_one(".dg-story__updated") is None

@@ -31,19 +31,23 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return built
 
 
+JSON = "application/feed+json"
+
+
 def alternates(site: Site, url: str) -> list[tuple[str, str]]:
     """(type, absolute href) of a page's feed autodiscovery links."""
     page = site.page(url)
     return [
         (link["type"], urljoin(BASE + url, link["href"]))
         for link in page.select('head link[rel="alternate"]')
-        if link.get("type") in ("application/rss+xml", "application/atom+xml")
+        if link.get("type") in ("application/rss+xml", "application/atom+xml", JSON)
     ]
 
 
 def test_every_feed_file_is_written(site: Site):
-    expected = ["feed.xml", "atom.xml", "daily.xml", "feeds.opml"]
-    expected += [f"topics/{slug}/{name}" for slug in TOPICS for name in ("feed.xml", "atom.xml")]
+    expected = ["feed.xml", "atom.xml", "feed.json", "daily.xml", "feeds.opml", "feeds-rss.opml"]
+    names = ("feed.xml", "atom.xml", "feed.json")
+    expected += [f"topics/{slug}/{name}" for slug in TOPICS for name in names]
     for path in expected:
         assert (site.root / path).is_file(), f"{path} missing; reproduce: {site.command}"
     parsed = feedparser.parse((site.root / "topics" / "robotics" / "feed.xml").read_bytes())
@@ -55,6 +59,7 @@ def test_every_page_links_the_site_feeds_and_a_topic_page_its_own_first(site: Si
         ("application/rss+xml", BASE + "feed.xml"),
         ("application/atom+xml", BASE + "atom.xml"),
         ("application/rss+xml", BASE + "daily.xml"),
+        (JSON, BASE + "feed.json"),
     ]
     assert alternates(site, "") == site_feeds
     assert alternates(site, "archive/") == site_feeds
@@ -64,6 +69,7 @@ def test_every_page_links_the_site_feeds_and_a_topic_page_its_own_first(site: Si
         assert alternates(site, url) == [
             ("application/rss+xml", BASE + f"topics/{topic}/feed.xml"),
             ("application/atom+xml", BASE + f"topics/{topic}/atom.xml"),
+            (JSON, BASE + f"topics/{topic}/feed.json"),
             *site_feeds,
         ], url
     story = alternates(site, "news/2024/03/01/alpha-first-story/")
@@ -75,10 +81,13 @@ def test_every_page_links_the_site_feeds_and_a_topic_page_its_own_first(site: Si
 def test_topic_pages_show_a_feed_link_and_topics_links_the_opml(site: Site):
     page = site.page("topics/ai/page/1/")
     visible = [resolve("topics/ai/page/1/", a["href"]) for a in page.select("a.dg-feed")]
-    assert visible == ["topics/ai/feed.xml", "topics/ai/atom.xml"]
+    assert visible == ["topics/ai/feed.xml", "topics/ai/atom.xml", "topics/ai/feed.json"]
     assert page.select_one("a.dg-feed .dg-icon--rss") is not None, "the RSS icon"
     topics = site.page("topics/")
-    assert topics.select_one("a.dg-opml")["href"] == "../feeds.opml"
+    assert [a["href"] for a in topics.select("a.dg-opml")] == [
+        "../feeds.opml",
+        "../feeds-rss.opml",
+    ]
 
 
 def test_daily_items_point_at_day_anchors_that_exist(site: Site):
@@ -164,3 +173,28 @@ def test_two_builds_of_a_600_story_corpus_are_byte_identical(
     assert len(topic_feeds) == 60
     for path in topic_feeds:
         assert not feedparser.parse(files[0][path]).bozo, path
+
+
+def test_daily_publishes_a_day_once_the_build_s_clock_has_passed_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The fixture's newest day is 1 March 2024 (UTC, the site's zone): a build late that
+    day leaves it out of daily.xml, the first build after midnight adds it, and the items
+    of the days before stay as they were."""
+
+    def daily_at(moment: dt.datetime, folder: str) -> list[dict]:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+        code, site = build(tmp_path / folder, FIXTURES / "valid", "--no-cache")
+        assert code == 0, site.command
+        return feedparser.parse((site.root / "daily.xml").read_bytes()).entries
+
+    (tmp_path / "late").mkdir()
+    (tmp_path / "after").mkdir()
+    late = daily_at(dt.datetime(2024, 3, 1, 23, 59, tzinfo=dt.UTC), "late")
+    after = daily_at(dt.datetime(2024, 3, 2, 0, 1, tzinfo=dt.UTC), "after")
+    assert late and "1 March 2024" not in late[0].title
+    assert "1 March 2024" in after[0].title
+    kept = len(after) - 1  # past daily_days, the oldest day leaves as the new one arrives
+    assert [(e.id, e.content[0].value) for e in after[1:]] == [
+        (e.id, e.content[0].value) for e in late[:kept]
+    ]

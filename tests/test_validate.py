@@ -168,6 +168,8 @@ BASE = (
         ("images:\n  - url: '/\\evil.example/t.png'\n", 7, "image 'url'"),
         ("images:\n  - url: 'https://cdn.example\\@x.example/t.png'\n", 7, "image 'url'"),
         ("title: again\n", 6, "'title' is given twice (first on line 2)"),
+        ("updatedDateTime: 2024-04-30T10:00:00Z\n", 6, "updatedDateTime 2024-04-30T10:00:00"),
+        ("updatedDateTime: soon\n", 6, "'updatedDateTime' must be an ISO 8601 date-time"),
         ('excerpt: "a file named \u202egpj.exe"\n', 6, "the invisible character U+202E"),
         ('provider: {name: "BBC\u200b"}\n', 6, "the invisible character U+200B"),
         ("excerpt: " + "x" * 2001 + "\n", 6, "'excerpt' is 2001 characters; the limit is 2000"),
@@ -363,3 +365,11 @@ def test_real_archives_scores_and_amp_links_are_accepted_as_they_are():
     assert (article.quality, article.heat) == (269, -1)
     (link,) = article.related
     assert link.quality == -1 and link.amp_web_url == "https://e.com/amp/r"
+
+
+def test_a_correction_time_is_kept_and_the_original_time_stays():
+    article, problems = _one(BASE + "updatedDateTime: 2024-05-02T08:15:00+02:00\n---\n")
+    assert article is not None and problems == []
+    assert article.published == dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
+    assert article.updated == dt.datetime(2024, 5, 2, 6, 15, tzinfo=dt.UTC)
+    assert _one(BASE + "---\n")[0].updated is None

@@ -104,8 +104,12 @@ class Build:
         for problem in [*corpus.warnings, *misdated(corpus.accepted, s.zone)]:
             log.warning(str(problem))
         # Read before `date_outputs` sets SOURCE_DATE_EPOCH: only the user's value stands for now.
-        now = None if s.future else build_time()
-        self.index = index = build_index(corpus.accepted, corpus.topics, s.zone, s.drafts, now)
+        clock = build_time()
+        now = None if s.future else clock
+        today = clock.astimezone(s.zone).date()
+        self.index = index = build_index(
+            corpus.accepted, corpus.topics, s.zone, s.drafts, now, today
+        )
         self.tally = Tally.of(corpus, index)
         if corpus.errors:
             raise BuildError(

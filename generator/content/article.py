@@ -70,6 +70,8 @@ class Article:
     web_url: str
     topics: tuple[str, ...]
     excerpt: str | None = None
+    # When the curator last changed the story significantly (a correction), if ever.
+    updated: dt.datetime | None = None
     category: str = "news"
     original_url: str | None = None
     amp_web_url: str | None = None

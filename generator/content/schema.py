@@ -120,6 +120,10 @@ def article_schema() -> dict[str, Any]:
             "ISO 8601 date-time, e.g. 2024-12-17T08:00:00Z; without a zone it is UTC. "
             "A time in the future schedules the story."
         ),
+        "updatedDateTime": _date_time(
+            "When the story was last corrected (ISO 8601, not before publishedDateTime): "
+            "feeds' Atom <updated>, the story page's 'Updated' line and the sitemap's lastmod."
+        ),
         "webUrl": _url("The original story's address (absolute http(s))."),
         "topics": {
             "type": "array",

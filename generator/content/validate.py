@@ -40,6 +40,7 @@ _HIDDEN_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 ARTICLE_KEYS = [
     "title",
     "publishedDateTime",
+    "updatedDateTime",
     "webUrl",
     "topics",
     "excerpt",
@@ -292,6 +293,13 @@ def validate_article(
     if title is not None and len(title) > MAX_TITLE_CHARS:
         c.error(("title",), f"'title' is over {MAX_TITLE_CHARS} characters")
     published = c.datetime(meta, "publishedDateTime", (), required=True)
+    updated = c.datetime(meta, "updatedDateTime", ())
+    if updated is not None and published is not None and updated < published:
+        c.error(
+            ("updatedDateTime",),
+            f"updatedDateTime {updated.isoformat()} is before publishedDateTime "
+            f"{published.isoformat()}; give the time of the correction, or leave it out",
+        )
     web_url = c.url(meta, "webUrl", (), required=True)
     topics = _topics(c, meta, registry)
 
@@ -349,6 +357,7 @@ def validate_article(
             date=date,
             title=title,
             published=published,
+            updated=updated,
             web_url=web_url,
             topics=topics,
             excerpt=excerpt,

@@ -1,4 +1,5 @@
-"""Pure: the index in, every feed file out as bytes (RSS 2.0, Atom 1.0, the daily RSS, OPML).
+"""Pure: the index in, every feed file out as bytes (RSS 2.0, Atom 1.0, JSON Feed 1.1, the
+daily RSS, OPML).
 
 Feeds are read by programs that remember what they saw, so each item's
 identity is the story's permalink here (never the build, never the original
@@ -11,6 +12,7 @@ knows MkDocs; the adapter writes the bytes where the paths say.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,8 +27,8 @@ from lxml import etree
 
 from generator.content.article import Article, RelatedLink
 from generator.content.topics import Topic
-from generator.site.index import StoryIndex, group_by_day
-from generator.site.markup import render_note
+from generator.site.index import StoryIndex, finished_days
+from generator.site.markup import absolute_link, render_note
 from generator.site.pages import (
     HOME_URL,
     TOPICS_URL,
@@ -41,11 +43,20 @@ SITE_RSS = "feed.xml"
 SITE_ATOM = "atom.xml"
 TOPIC_RSS = "topics/{slug}/feed.xml"
 TOPIC_ATOM = "topics/{slug}/atom.xml"
+SITE_JSON = "feed.json"
+TOPIC_JSON = "topics/{slug}/feed.json"
 DAILY_RSS = "daily.xml"
+# One subscription per channel: readers that import both formats of a channel show each
+# story twice, or split a channel's stories between the twins (newsboat keeps one copy per
+# id). Atom's, since an Atom entry says when it was last changed apart from when it was
+# published, which lets a reader show a correction as an update, not a new story.
 OPML = "feeds.opml"
+OPML_RSS = "feeds-rss.opml"  # the same channels in RSS, for readers that prefer it
 
 RSS_TYPE = "application/rss+xml"
 ATOM_TYPE = "application/atom+xml"
+JSON_TYPE = "application/feed+json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # A fixed name: feedgen's default carries its own version, which would make the
 # bytes depend on what happens to be installed.
 GENERATOR = "news-digest"
@@ -108,23 +119,26 @@ class _Channel:
     page: str
     rss: str
     atom: str
+    json: str
 
 
 def site_feed_links(site: FeedSite) -> list[FeedLink]:
-    """The site-wide feeds: RSS, Atom and the daily digest, in that order."""
+    """The site-wide feeds: RSS, Atom, the daily digest and JSON Feed, in that order."""
     return [
         FeedLink(SITE_RSS, RSS_TYPE, f"{site.title} (RSS)", HOME_URL),
         FeedLink(SITE_ATOM, ATOM_TYPE, f"{site.title} (Atom)", HOME_URL),
         FeedLink(DAILY_RSS, RSS_TYPE, _daily_title(site), HOME_URL),
+        FeedLink(SITE_JSON, JSON_TYPE, f"{site.title} (JSON Feed)", HOME_URL),
     ]
 
 
 def topic_feed_links(topic: Topic, site: FeedSite) -> list[FeedLink]:
-    """A topic's RSS and Atom feeds, for its pages' `<head>` and the OPML list."""
+    """A topic's RSS, Atom and JSON feeds, for its pages' `<head>`."""
     channel = _topic_channel(topic, site)
     return [
         FeedLink(channel.rss, RSS_TYPE, f"{channel.title} (RSS)", channel.page),
         FeedLink(channel.atom, ATOM_TYPE, f"{channel.title} (Atom)", channel.page),
+        FeedLink(channel.json, JSON_TYPE, f"{channel.title} (JSON Feed)", channel.page),
     ]
 
 
@@ -147,6 +161,7 @@ def plan_feeds(index: StoryIndex, site: FeedSite, settings: FeedSettings) -> lis
         HOME_URL,
         SITE_RSS,
         SITE_ATOM,
+        SITE_JSON,
     )
     channels = [(home, index.articles)]
     channels += [(_topic_channel(t.topic, site), t.articles) for t in index.topics]
@@ -155,21 +170,29 @@ def plan_feeds(index: StoryIndex, site: FeedSite, settings: FeedSettings) -> lis
         shown = articles[: settings.limit]
         updated = articles[0].published if articles else fallback
         about = (site, channel.title, channel.description, channel.page)
+        made_of = (about[1:], updated, stories(shown))
         for path, mime in ((channel.rss, RSS_TYPE), (channel.atom, ATOM_TYPE)):
             feeds.append(
                 SiteFile(
                     path,
-                    (about[1:], updated, stories(shown)),
+                    made_of,
                     partial(_channel_feed, about, path, mime, entries, shown, updated),
                 )
             )
-    days = group_by_day(index.articles, index.tz, settings.daily_days)
+        feeds.append(
+            SiteFile(
+                channel.json, made_of, partial(_json_feed, about, channel.json, entries, shown)
+            )
+        )
+    days = finished_days(index, settings.daily_days)
     daily = [a for _, group in days for a in group]
     feeds.append(
         SiteFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))
     )
     topics = tuple(entry.topic for entry in index.topics)
-    feeds.append(SiteFile(OPML, topics, partial(_opml, index, site)))
+    channels_only = [channel for channel, _ in channels]
+    feeds.append(SiteFile(OPML, (topics, "atom"), partial(_opml, channels_only, site, True)))
+    feeds.append(SiteFile(OPML_RSS, (topics, "rss"), partial(_opml, channels_only, site, False)))
     return feeds
 
 
@@ -192,6 +215,7 @@ def _topic_channel(topic: Topic, site: FeedSite) -> _Channel:
         topic_url(topic.slug),
         TOPIC_RSS.format(slug=topic.slug),
         TOPIC_ATOM.format(slug=topic.slug),
+        TOPIC_JSON.format(slug=topic.slug),
     )
 
 
@@ -236,13 +260,22 @@ class _Entries:
     """Builds each story's feed entry once, however many feeds carry it.
 
     feedgen renders an entry afresh for every feed it is serialised in, so one
-    entry object can be shared by the site feeds and all of its topics' feeds.
+    entry object can be shared by the site feeds and all of its topics' feeds;
+    so can a JSON Feed item (`item`), whose note is rendered once too.
     """
 
     def __init__(self, site: FeedSite):
         self.site = site
         self.scheme = site.absolute(TOPICS_URL)
         self._entries: dict[str, FeedEntry] = {}
+        self._items: dict[str, dict[str, Any]] = {}
+
+    def item(self, article: Article) -> dict[str, Any]:
+        """The story as a JSON Feed item (see `_json_item`)."""
+        found = self._items.get(article.path)
+        if found is None:
+            found = self._items[article.path] = _json_item(article, self.site)
+        return found
 
     def __call__(self, article: Article) -> FeedEntry:
         entry = self._entries.get(article.path)
@@ -260,7 +293,7 @@ class _Entries:
         entry.title(a.title)
         entry.link(href=a.web_url, rel="alternate")
         entry.published(a.published)
-        entry.updated(a.published)
+        entry.updated(a.updated or a.published)
         if a.provider is not None:
             entry.author(name=a.provider.name)
             entry.dc.dc_creator(a.provider.name)
@@ -270,21 +303,61 @@ class _Entries:
             # Also the RSS <description>; both are HTML, so the excerpt's own
             # `<` and `&` are escaped here and then once more by lxml as XML.
             entry.summary(escape(a.excerpt, quote=False), type="html")
-        entry.content(self._content(a, permalink), type="html")
+        entry.content(_story_html(a, permalink, self.site), type="html")
         return entry
 
-    def _content(self, a: Article, permalink: str) -> str:
-        """The story as a reader sees it here: excerpt, note, other coverage, a way back."""
-        parts = [f"<p>{escape(a.excerpt, quote=False)}</p>"] if a.excerpt else []
-        note = render_note(a.body)
-        if note:
-            parts.append(note)
-        if a.related:
-            parts.append("<p>More coverage:</p>")
-            parts.append(_list(map(_related_line, a.related)))
-        site = escape(self.site.title, quote=False)
-        parts.append(f'<p><a href="{escape(permalink)}">Read on {site}</a></p>')
-        return "\n".join(parts)
+
+def _story_html(a: Article, permalink: str, site: FeedSite) -> str:
+    """The story as a reader sees it here: excerpt, note, other coverage, a way back."""
+    parts = [f"<p>{escape(a.excerpt, quote=False)}</p>"] if a.excerpt else []
+    note = render_note(a.body, absolute_link(article_url(a), site.url))
+    if note:
+        parts.append(note)
+    if a.related:
+        parts.append("<p>More coverage:</p>")
+        parts.append(_list(map(_related_line, a.related)))
+    name = escape(site.title, quote=False)
+    parts.append(f'<p><a href="{escape(permalink)}">Read on {name}</a></p>')
+    return "\n".join(parts)
+
+
+def _json_feed(
+    about: tuple[FeedSite, str, str, str], path: str, entries: _Entries, shown: Sequence[Article]
+) -> bytes:
+    """A channel as JSON Feed 1.1: each item's `id` and `url` the story's page here, as in
+    the RSS and Atom feeds, and `external_url` the original (the spec's link-blog field)."""
+    site, title, description, page = about
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "home_page_url": site.absolute(page),
+        "feed_url": site.absolute(path),
+        "description": description,
+        "language": site.language,
+        "authors": [{"name": site.title}],
+        "items": [entries.item(a) for a in shown],
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+def _json_item(a: Article, site: FeedSite) -> dict[str, Any]:
+    permalink = site.absolute(article_url(a))
+    item: dict[str, Any] = {
+        "id": permalink,
+        "url": permalink,
+        "external_url": a.web_url,
+        "title": a.title,
+        "content_html": _story_html(a, permalink, site),
+    }
+    if a.excerpt:
+        item["summary"] = a.excerpt
+    item["date_published"] = a.published.isoformat()
+    item["date_modified"] = (a.updated or a.published).isoformat()
+    if a.provider is not None:
+        item["authors"] = [{"name": a.provider.name}]
+    if a.topics:
+        item["tags"] = list(a.topics)
+    return item
 
 
 def _related_line(link: RelatedLink) -> str:
@@ -299,10 +372,12 @@ def _list(lines: Iterable[str]) -> str:
 def _daily(
     days: list[tuple[dt.date, list[Article]]], site: FeedSite, fallback: dt.datetime
 ) -> bytes:
-    """One item per local day that has stories, the newest `daily_days` of them.
+    """One item per local day that is over and has stories, the newest `daily_days` of them.
 
-    Counted in days with stories rather than calendar days before "now", so
-    the file depends on the content alone.
+    Only finished days (`finished_days`): an item published while its day
+    goes on would change afterwards under the same id, and readers that saw
+    it never see the stories added later. Counted in days with stories
+    rather than calendar days, so the items depend on the content alone.
     """
     fg = _generator(
         site,
@@ -325,40 +400,50 @@ def _day_entry(day: dt.date, stories: Sequence[Article], site: FeedSite) -> Feed
     entry.link(href=url, rel="alternate")
     entry.published(stories[0].published)
     entry.updated(stories[0].published)
+    count = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}"
+    entry.summary(
+        escape(f"{count}: " + "; ".join(a.title for a in stories), quote=False), type="html"
+    )
     entry.content(_list(_day_line(a, site) for a in stories), type="html")
     return entry
 
 
 def _day_line(a: Article, site: FeedSite) -> str:
+    """A story of the day: headline (to its page here), source, the original, the excerpt."""
     line = f'<a href="{escape(site.absolute(article_url(a)))}">{escape(a.title, quote=False)}</a>'
     if a.provider is not None:
         line += f" — {escape(a.provider.name, quote=False)}"
-    return f'{line} (<a href="{escape(a.web_url)}">original</a>)'
+    line += f' (<a href="{escape(a.web_url)}">original</a>)'
+    return line + (f"<br>{escape(a.excerpt, quote=False)}" if a.excerpt else "")
 
 
-def _opml(index: StoryIndex, site: FeedSite) -> bytes:
-    """Every feed in one subscription list, topics grouped under one outline."""
+def _opml(channels: Sequence[_Channel], site: FeedSite, atom: bool) -> bytes:
+    """Every channel once, in one format (`atom`, or RSS), topics grouped under one outline;
+    the daily digest, which is RSS only, in both lists."""
     opml = etree.Element("opml", version="2.0")
     head = etree.SubElement(opml, "head")
     etree.SubElement(head, "title").text = site.title
     body = etree.SubElement(opml, "body")
-    for link in site_feed_links(site):
-        _outline(body, link, site)
-    if index.topics:
+    home, *topics = channels
+    _outline(body, home.title, home.atom if atom else home.rss, home.page, site)
+    _outline(body, _daily_title(site), DAILY_RSS, HOME_URL, site)
+    if topics:
         group = etree.SubElement(body, "outline", text="Topics", title="Topics")
-        for entry in index.topics:
-            for link in topic_feed_links(entry.topic, site):
-                _outline(group, link, site)
+        for channel in topics:
+            _outline(
+                group, channel.title, channel.atom if atom else channel.rss, channel.page, site
+            )
     return etree.tostring(opml, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
-def _outline(parent: etree._Element, link: FeedLink, site: FeedSite) -> None:
+def _outline(parent: etree._Element, title: str, feed: str, page: str, site: FeedSite) -> None:
+    """One subscription; OPML 2.0 calls every feed type "rss", whatever its format."""
     etree.SubElement(
         parent,
         "outline",
         type="rss",
-        text=link.title,
-        title=link.title,
-        xmlUrl=site.absolute(link.path),
-        htmlUrl=site.absolute(link.page),
+        text=title,
+        title=title,
+        xmlUrl=site.absolute(feed),
+        htmlUrl=site.absolute(page),
     )

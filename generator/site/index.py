@@ -40,6 +40,8 @@ class StoryIndex:
     scheduled: int = 0
     # Drafts left out because drafts were not asked for.
     drafts: int = 0
+    # The build's day in the site's zone: days before it are over (see `finished_days`).
+    today: dt.date | None = None
 
 
 def group_by_day(
@@ -62,18 +64,32 @@ def group_by_day(
     return days
 
 
+def finished_days(
+    index: StoryIndex, limit: int | None = None
+) -> list[tuple[dt.date, list[Article]]]:
+    """`group_by_day` of the days that are over: before the build's day (`index.today`), or
+    every day when the index has no day of its own (a fixed input, as in tests)."""
+    today, tz = index.today, index.tz
+    articles: Iterable[Article] = index.articles
+    if today is not None:
+        articles = (a for a in articles if a.published.astimezone(tz).date() < today)
+    return group_by_day(articles, tz, limit)
+
+
 def build_index(
     articles: Iterable[Article],
     topics: dict[str, Topic],
     tz: ZoneInfo,
     include_drafts: bool = False,
     now: dt.datetime | None = None,
+    today: dt.date | None = None,
 ) -> StoryIndex:
     """Sort and group the stories once; topics with no story still get an (empty) entry.
 
     With `now`, a story published after it is scheduled: left out of every
     page and feed until a build after its time, as Jekyll and Hugo do with
-    future posts. None shows every story.
+    future posts. None shows every story. `today`: the build's day in `tz`, which
+    tells the days that are over (a daily digest publishes only those).
     """
     articles = list(articles)
     wanted = [a for a in articles if include_drafts or not a.is_draft]
@@ -97,6 +113,7 @@ def build_index(
         tz=tz,
         scheduled=len(wanted) - len(shown),
         drafts=len(articles) - len(wanted),
+        today=today,
     )
 
 

@@ -11,9 +11,19 @@ on any input, where Python-Markdown takes minutes over a few kilobytes of
 through cmark so that nh3, not the Markdown engine, decides what stays. The
 one thing neither bounds is nesting depth (html5ever's cost grows with it),
 hence `MAX_NOTE_CHARS` in `generator.content.validate`.
+
+A note's own links may be relative: to its story's page (`../../28/x/`) or to
+the site's root (`/news/2024/…`, as curators write them). Each place a note
+is shown decides what those become (`render_note`'s `link`): on the story's
+page, a path from that page, so the site works under a sub-path and in a
+preview; in a feed, read away from the site, an absolute URL.
 """
 
 from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from urllib.parse import urljoin
 
 import nh3
 from cmarkgfm import markdown_to_html_with_extensions
@@ -59,8 +69,11 @@ _CMARK_EXTENSIONS = ["table", "autolink", "strikethrough", "tasklist"]
 _CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_GITHUB_PRE_LANG
 
 
-def render_note(body: str) -> str:
-    """Sanitised HTML for a Markdown note; an empty body gives an empty string."""
+def render_note(body: str, link: Callable[[str], str] | None = None) -> str:
+    """Sanitised HTML for a Markdown note; an empty body gives an empty string.
+
+    `link` gives what each relative URL of the note becomes (see the module).
+    """
     if not body.strip():
         return ""
     html = markdown_to_html_with_extensions(body, _CMARK_OPTIONS, _CMARK_EXTENSIONS)
@@ -70,4 +83,41 @@ def render_note(body: str) -> str:
         attributes={k: set(v) for k, v in NOTE_ATTRIBUTES.items()},
         url_schemes=set(NOTE_URL_SCHEMES),
         link_rel="noopener noreferrer",
+        url_relative=link,
     )
+
+
+def page_link(page: str) -> Callable[[str], str]:
+    """A note's relative URLs as shown on the page at site path `page`: one from the site's
+    root (`/news/…`) becomes a path from the page; the others already are one."""
+    here = "/" + page
+
+    def link(url: str) -> str:
+        if not _from_root(url):
+            return url
+        path, rest = _split(url)
+        relative = posixpath.relpath(path, here)
+        return ("./" if relative == "." else relative + "/" * path.endswith("/")) + rest
+
+    return link
+
+
+def absolute_link(page: str, site_url: str) -> Callable[[str], str]:
+    """A note's relative URLs as absolute ones, for feeds: `site_url` is the site's root
+    (ending in `/`), `page` the site path of the note's story."""
+
+    def link(url: str) -> str:
+        return site_url + url[1:] if _from_root(url) else urljoin(site_url + page, url)
+
+    return link
+
+
+def _from_root(url: str) -> bool:
+    """`/news/…`: from the site's root (`//host/…` names another host)."""
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _split(url: str) -> tuple[str, str]:
+    """(path, `?query#fragment`) of a URL."""
+    cut = min((at for at in (url.find("?"), url.find("#")) if at >= 0), default=len(url))
+    return url[:cut], url[cut:]

@@ -18,7 +18,7 @@ from typing import Any
 from generator.content.article import Article, Image
 from generator.content.topics import Topic
 from generator.site.index import StoryIndex, TopicIndex, group_by_day
-from generator.site.markup import render_note
+from generator.site.markup import page_link, render_note
 
 HOME_URL = ""
 TOPICS_URL = "topics/"
@@ -137,16 +137,18 @@ class Note:
 
     Markdown is the dearest part of a story page, and a build whose output
     cache already holds the page never needs it; the Markdown source is what
-    identifies the note.
+    identifies the note. `page`: the site path of the page showing it, which
+    its links from the site's root are made relative to.
     """
 
     source: str
+    page: str
 
     def __bool__(self) -> bool:
         return bool(self.source.strip())
 
     def __html__(self) -> str:
-        return render_note(self.source)
+        return render_note(self.source, page_link(self.page))
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,8 +581,16 @@ def _article_page(
         ARTICLE_TEMPLATE,
         (article.file_hash, tuple(made_of)),
         partial(_article_context, article, index, cards, earlier),
-        changed=article.published,
+        changed=article.updated or article.published,
     )
+
+
+def _updated(article: Article, tz: dt.tzinfo) -> dict[str, str] | None:
+    """The story page's "Updated" line: the correction's time in the site's zone."""
+    if article.updated is None:
+        return None
+    local = article.updated.astimezone(tz)
+    return {"iso": local.isoformat(), "label": f"{long_date(local.date())}, {local:%H:%M}"}
 
 
 def _article_context(
@@ -593,7 +603,8 @@ def _article_context(
         "card": cards(article),
         "picture": featured_picture(article),
         "day": long_date(article.published.astimezone(index.tz).date()),
-        "note": Note(article.body),
+        "updated": _updated(article, index.tz),
+        "note": Note(article.body, article_url(article)),
         "earlier": [
             {"topic": cards.topic_links[name], "cards": [cards(a) for a in shown]}
             for name, shown in earlier

@@ -1,0 +1,139 @@
+"""Feeds as a subscriber's feed reader sees them: the `reader` library, subscribed from the OPML.
+
+The site is served over HTTP (127.0.0.1) and built again between updates, as an hourly
+deploy would: each update must bring exactly the stories added since, once in the site's
+feed and once in each of their topics', and never an old story as new.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from functools import partial
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from reader import Reader, make_reader
+
+from support import SUB_PATH, QuietHandler, build, copy_fixture
+
+NEW_STORIES = {
+    "2024-03-05-kilo-added.md": ("Kilo: a story added later", ["AI", "Microsoft AI"]),
+    "2024-03-05-lima-added.md": ("Lima: another one", ["AI in Finance"]),
+}
+
+
+def _story(title: str, topics: list[str], slug: str) -> str:
+    listed = "".join(f"\n  - {name}" for name in topics)
+    return (
+        f'---\ntitle: "{title}"\nexcerpt: "Excerpt of {slug}."\n'
+        f"publishedDateTime: 2024-03-05T09:00:00Z\n"
+        f'webUrl: "https://source.example.com/{slug}"\ntopics:{listed}\n---\n'
+    )
+
+
+class Subscriber:
+    """A built site behind a local server, and a feed reader subscribed from its OPML."""
+
+    def __init__(self, root: Path, url: str):
+        self.root, self.url = root, url
+        self.content = copy_fixture("valid", root)
+        self.reader: Reader | None = None
+
+    def build(self) -> None:
+        code, site = build(self.root, self.content, "--no-cache", site_url=self.url)
+        assert code == 0, site.command
+
+    def subscribe(self) -> Reader:
+        opml = etree.parse(str(self.root / "site" / "feeds.opml"))
+        self.reader = make_reader(str(self.root / "reader.sqlite"))
+        for outline in opml.iter("outline"):
+            if outline.get("xmlUrl"):
+                self.reader.add_feed(outline.get("xmlUrl"))
+        return self.reader
+
+    def update(self) -> Counter[tuple[str, str]]:
+        """Fetch every feed; the unread entries as (feed file, entry id), then all read."""
+        assert self.reader is not None
+        # Now, as a reader's "refresh" does, not at the next time reader would schedule.
+        self.reader.update_feeds(scheduled=False)
+        for feed in self.reader.get_feeds():
+            assert feed.last_exception is None, (feed.url, feed.last_exception)
+        unread = list(self.reader.get_entries(read=False))
+        for entry in unread:
+            self.reader.mark_entry_as_read(entry)
+        return Counter((e.feed_url.removeprefix(self.url), e.id) for e in unread)
+
+
+@pytest.fixture
+def subscriber(tmp_path: Path) -> Iterator[Subscriber]:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / SUB_PATH.strip("/")).symlink_to(tmp_path / "site", target_is_directory=True)
+    handler = partial(QuietHandler, directory=str(tmp_path / "www"))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield Subscriber(tmp_path, f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}")
+        server.shutdown()
+        thread.join()
+
+
+def test_a_reader_subscribed_from_the_opml_gets_each_story_once_per_channel(
+    subscriber: Subscriber,
+):
+    subscriber.build()
+    reader = subscriber.subscribe()
+    first = subscriber.update()
+    feeds = sorted(feed.url.removeprefix(subscriber.url) for feed in reader.get_feeds())
+    # One subscription per channel, in Atom; the daily digest, in RSS only.
+    assert feeds == sorted(
+        ["atom.xml", "daily.xml"]
+        + [
+            f"topics/{slug}/atom.xml"
+            for slug in ("ai", "ai-in-finance", "microsoft-ai", "robotics")
+        ]
+    )
+    assert set(first.values()) == {1}, "an entry twice in one feed"
+    site = {entry for feed, entry in first if feed == "atom.xml"}
+    pages = subscriber.root / "site" / "news"
+    assert len(site) == len(list(pages.glob("*/*/*/*/index.html")))  # every published story
+    topics = {entry for feed, entry in first if feed.startswith("topics/")}
+    assert topics <= site
+
+    for name, (title, topics_of) in NEW_STORIES.items():
+        (subscriber.content / "articles" / "2024" / name).write_text(
+            _story(title, topics_of, name[11:-3]), encoding="utf-8"
+        )
+    subscriber.build()
+    arrived = subscriber.update()
+    added = {f"{subscriber.url}news/2024/03/05/{name[11:-3]}/" for name in NEW_STORIES}
+    slugs = {"AI": "ai", "Microsoft AI": "microsoft-ai", "AI in Finance": "ai-in-finance"}
+    expected = Counter({("atom.xml", story): 1 for story in added})
+    for name, (_, topics_of) in NEW_STORIES.items():
+        story = f"{subscriber.url}news/2024/03/05/{name[11:-3]}/"
+        expected.update((f"topics/{slugs[t]}/atom.xml", story) for t in topics_of)
+    daily = {key: n for key, n in arrived.items() if key[0] == "daily.xml"}
+    stories = arrived - Counter(daily)
+    assert stories == expected, "exactly the new stories, once in each of their feeds"
+    assert list(daily.values()) == [1], "one new daily item: 5 March, now over"
+
+    # A correction (a better title, dated) is not news: it updates the entry readers have.
+    story = subscriber.content / "articles" / "2024" / "2024-02-15-echo-microsoft.md"
+    text = story.read_text("utf-8").replace("ships a model", "ships a new model")
+    story.write_text(
+        text.replace(
+            "publishedDateTime:", "updatedDateTime: 2024-03-06T08:00:00Z\npublishedDateTime:"
+        ),
+        "utf-8",
+    )
+    subscriber.build()
+    assert subscriber.update() == Counter()
+    echo = f"{subscriber.url}news/2024/02/15/echo-microsoft/"
+    entry = subscriber.reader.get_entry((subscriber.url + "atom.xml", echo))
+    assert entry.title == "Echo: Microsoft ships a new model" and entry.read
+    # And a rebuild of the same content brings nothing either.
+    subscriber.build()
+    assert subscriber.update() == Counter()
