@@ -35,6 +35,16 @@ def _story(title: str, topics: list[str], slug: str) -> str:
     )
 
 
+class WholeFileHandler(QuietHandler):
+    """Answers every request in full. The standard handler answers a reader's
+    If-Modified-Since by the file's time to the second, so a build within the second of
+    the last fetch looked unchanged (304); GitHub Pages compares content (ETag)."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
+
+
 class Subscriber:
     """A built site behind a local server, and a feed reader subscribed from its OPML."""
 
@@ -72,7 +82,7 @@ class Subscriber:
 def subscriber(tmp_path: Path) -> Iterator[Subscriber]:
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / SUB_PATH.strip("/")).symlink_to(tmp_path / "site", target_is_directory=True)
-    handler = partial(QuietHandler, directory=str(tmp_path / "www"))
+    handler = partial(WholeFileHandler, directory=str(tmp_path / "www"))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
