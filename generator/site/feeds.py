@@ -261,7 +261,8 @@ class _Entries:
 
     feedgen renders an entry afresh for every feed it is serialised in, so one
     entry object can be shared by the site feeds and all of its topics' feeds;
-    so can a JSON Feed item (`item`), whose note is rendered once too.
+    so can a JSON Feed item (`item`). Both carry the story's HTML (`html`),
+    made once: its note is Markdown, the dearest part of a feed.
     """
 
     def __init__(self, site: FeedSite):
@@ -269,12 +270,21 @@ class _Entries:
         self.scheme = site.absolute(TOPICS_URL)
         self._entries: dict[str, FeedEntry] = {}
         self._items: dict[str, dict[str, Any]] = {}
+        self._html: dict[str, str] = {}
+
+    def html(self, article: Article) -> str:
+        """The story's HTML for feeds (see `_story_html`)."""
+        found = self._html.get(article.path)
+        if found is None:
+            permalink = self.site.absolute(article_url(article))
+            found = self._html[article.path] = _story_html(article, permalink, self.site)
+        return found
 
     def item(self, article: Article) -> dict[str, Any]:
         """The story as a JSON Feed item (see `_json_item`)."""
         found = self._items.get(article.path)
         if found is None:
-            found = self._items[article.path] = _json_item(article, self.site)
+            found = self._items[article.path] = _json_item(article, self.site, self.html(article))
         return found
 
     def __call__(self, article: Article) -> FeedEntry:
@@ -303,7 +313,7 @@ class _Entries:
             # Also the RSS <description>; both are HTML, so the excerpt's own
             # `<` and `&` are escaped here and then once more by lxml as XML.
             entry.summary(escape(a.excerpt, quote=False), type="html")
-        entry.content(_story_html(a, permalink, self.site), type="html")
+        entry.content(self.html(a), type="html")
         return entry
 
 
@@ -340,14 +350,14 @@ def _json_feed(
     return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 
-def _json_item(a: Article, site: FeedSite) -> dict[str, Any]:
+def _json_item(a: Article, site: FeedSite, html: str) -> dict[str, Any]:
     permalink = site.absolute(article_url(a))
     item: dict[str, Any] = {
         "id": permalink,
         "url": permalink,
         "external_url": a.web_url,
         "title": a.title,
-        "content_html": _story_html(a, permalink, site),
+        "content_html": html,
     }
     if a.excerpt:
         item["summary"] = a.excerpt
