@@ -39,19 +39,21 @@ from generator.site.feeds import (
     topic_feed_links,
 )
 from generator.site.index import StoryIndex, build_index, group_by_day
-from generator.site.pages import article_url
+from generator.site.pages import PageSettings, article_url, paginate
 from support import MAKE_CORPUS
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 ATOM_RNC = SCHEMAS / "atom.rnc"
 SITE = FeedSite("AI News Digest", "Curated AI news", "https://owner.github.io/repo/")
 SETTINGS = FeedSettings()
+PAGES = PageSettings()
 UTC = ZoneInfo("UTC")
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
     "dc": "http://purl.org/dc/elements/1.1/",
     "content": "http://purl.org/rss/1.0/modules/content/",
+    "fh": "http://purl.org/syndication/history/1.0",
 }
 A = "{http://www.w3.org/2005/Atom}"
 RFC822 = re.compile(
@@ -60,9 +62,9 @@ RFC822 = re.compile(
 )
 
 
-def _feed_files(digest, site, settings) -> dict[str, bytes]:
+def _feed_files(digest, site, settings, per_page=PAGES.per_page) -> dict[str, bytes]:
     """Every feed file of the site by its path, as the build writes them."""
-    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings)}
+    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings, per_page)}
 
 
 @dataclass
@@ -140,7 +142,10 @@ def test_every_site_and_topic_feed_is_built(built: Built):
     for entry in built.digest.topics:
         slug = entry.topic.slug
         expected |= {f"topics/{slug}/{name}" for name in ("feed.xml", "atom.xml", "feed.json")}
+        _, numbered = paginate(entry.articles, PAGES.per_page)
+        expected |= {f"topics/{slug}/page/{n}/atom.xml" for n in range(1, len(numbered) + 1)}
     assert set(built.feeds) == expected
+    assert any("/page/" in path for path in expected), "the corpus should give archives"
     assert len(built.digest.topics) == 60
 
 
@@ -148,7 +153,8 @@ def test_link_helpers_name_built_feeds(built: Built):
     paths = [link.path for link in site_feed_links(SITE)]
     for entry in built.digest.topics:
         paths += [link.path for link in topic_feed_links(entry.topic, SITE)]
-    assert set(paths) == set(built.feeds) - {"feeds.opml", "feeds-rss.opml"}
+    archives = {path for path in built.feeds if "/page/" in path}
+    assert set(paths) == set(built.feeds) - {"feeds.opml", "feeds-rss.opml"} - archives
     assert [link.type for link in site_feed_links(SITE)] == [
         "application/rss+xml",
         "application/atom+xml",
@@ -295,7 +301,7 @@ def test_urls_keep_the_sites_sub_path(built: Built):
 
 
 def test_every_atom_feed_is_valid_rfc4287(built: Built, atom_schema: etree.RelaxNG):
-    for _, atom, _ in built.channels():
+    for atom in (path for path in built.feeds if path.endswith("atom.xml")):
         doc = etree.fromstring(built.feeds[atom])
         assert atom_schema.validate(doc), f"{atom}: {atom_schema.error_log}"
         assert_atom_schematron_rules(doc, atom)
@@ -541,12 +547,96 @@ def test_limit_is_respected_per_feed():
         story(f"s{i:02d}", dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i))
         for i in range(12)
     ]
-    feeds = _feed_files(
-        build_index(stories, {"AI": Topic("AI", "ai")}, UTC), SITE, FeedSettings(limit=5)
-    )
+    digest = build_index(stories, {"AI": Topic("AI", "ai")}, UTC)
+    # Two stories a page: the topic's front page (4) is within the limit.
+    feeds = _feed_files(digest, SITE, FeedSettings(limit=5), per_page=2)
     for path in ("feed.xml", "atom.xml", "topics/ai/feed.xml", "topics/ai/atom.xml"):
         ids = [e.id for e in feedparser.parse(feeds[path]).entries]
         assert ids == [permalink(a) for a in stories[::-1][:5]], path
+
+
+# --- RFC 5005: a topic's archive documents -------------------------------------------------
+
+HISTORY_RELS = ("current", "prev-archive", "next-archive")
+
+
+def _hourly(count: int) -> list[Article]:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    return [story(f"s{i:02d}", start + dt.timedelta(hours=i)) for i in range(count)]
+
+
+def _archived(stories: list[Article], limit: int = 3) -> dict[str, bytes]:
+    """The feeds of one topic of `stories`, four stories to a numbered page."""
+    digest = build_index(stories, {"AI": Topic("AI", "ai")}, UTC)
+    return _feed_files(digest, SITE, FeedSettings(limit=limit), per_page=4)
+
+
+def _history(doc: etree._Element) -> dict[str, str]:
+    """A document's RFC 5005 links by rel, as site paths."""
+    links = {link.get("rel"): link.get("href") for link in doc.findall(f"{A}link")}
+    return {rel: links[rel].removeprefix(SITE.url) for rel in HISTORY_RELS if rel in links}
+
+
+def test_walking_a_topic_s_archives_from_its_feed_gives_every_story_once(atom_schema):
+    stories = _hourly(41)  # 9 numbered pages of 4 and a front page of 5
+    feeds = _archived(stories)
+    path, walked, seen = "topics/ai/atom.xml", [], []
+    while path:  # as an RFC 5005 client does: the subscription document, then back
+        doc = etree.fromstring(feeds[path])
+        assert atom_schema.validate(doc), f"{path}: {atom_schema.error_log}"
+        walked.append(path)
+        seen += [e.findtext(f"{A}id") for e in doc.findall(f"{A}entry")]
+        path = _history(doc).get("prev-archive")
+    assert walked[1:] == [f"topics/ai/page/{n}/atom.xml" for n in range(9, 0, -1)]
+    assert len(seen) == len(set(seen)) == len(stories)
+    assert set(seen) == {permalink(a) for a in stories}
+    # The subscription document holds the whole front page, past the limit of 3.
+    subscription = etree.fromstring(feeds["topics/ai/atom.xml"])
+    assert len(subscription.findall(f"{A}entry")) == 5
+    assert subscription.find("fh:archive", NS) is None
+    assert all(a in feeds["feed.xml"].decode() for a in ("s40", "s38")) and "s37" not in (
+        feeds["feed.xml"].decode()
+    ), "the site feed keeps its limit"
+
+
+def test_each_archive_is_its_numbered_page_linked_to_its_neighbours():
+    stories = _hourly(41)
+    feeds = _archived(stories)
+    for n in range(1, 10):
+        path = f"topics/ai/page/{n}/atom.xml"
+        doc = etree.fromstring(feeds[path])
+        assert doc.find("fh:archive", NS) is not None, path
+        expected = {"current": "topics/ai/atom.xml"}
+        if n > 1:
+            expected["prev-archive"] = f"topics/ai/page/{n - 1}/atom.xml"
+        if n < 9:
+            expected["next-archive"] = f"topics/ai/page/{n + 1}/atom.xml"
+        assert _history(doc) == expected, path
+        (alternate,) = doc.xpath("atom:link[@rel='alternate']/@href", namespaces=NS)
+        assert alternate == SITE.absolute(f"topics/ai/page/{n}/")
+        ids = [e.findtext(f"{A}id") for e in doc.findall(f"{A}entry")]
+        oldest = 4 * (n - 1)
+        assert ids == [permalink(a) for a in stories[oldest : oldest + 4][::-1]], path
+        assert doc.findtext(f"{A}id") == SITE.absolute(path)
+
+
+def test_archives_do_not_change_as_stories_are_added():
+    before = _archived(_hourly(41))
+    same_pages = _archived(_hourly(42))
+    archives = [path for path in before if "/page/" in path]
+    assert len(archives) == 9
+    assert all(same_pages[path] == before[path] for path in archives)
+    assert same_pages["topics/ai/atom.xml"] != before["topics/ai/atom.xml"]
+    new_page = _archived(_hourly(45))  # a tenth page: the ninth gains a link, no entry
+    assert all(new_page[path] == before[path] for path in archives if "/9/" not in path)
+    ninth = "topics/ai/page/9/atom.xml"
+    assert _history(etree.fromstring(new_page[ninth]))["next-archive"] == (
+        "topics/ai/page/10/atom.xml"
+    )
+    ids = [e.findtext(f"{A}id") for e in atom_entries(new_page[ninth])]
+    assert ids == [e.findtext(f"{A}id") for e in atom_entries(before[ninth])]
+    current = _history(etree.fromstring(new_page["topics/ai/atom.xml"]))
+    assert current == {"prev-archive": "topics/ai/page/10/atom.xml"}
 
 
 @pytest.mark.parametrize("url", ["https://owner.github.io/repo", "/repo/", "ftp://x/"])

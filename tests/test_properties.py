@@ -64,7 +64,10 @@ HTML_FIELDS += (f"{ATOM}content", f"{ATOM}summary")
 
 def _feed_files(digest, site, settings) -> dict[str, bytes]:
     """Every feed file of the site by its path, as the build writes them."""
-    return {feed.path: feed.make() for feed in plan_feeds(digest, site, settings)}
+    return {
+        feed.path: feed.make()
+        for feed in plan_feeds(digest, site, settings, PageSettings().per_page)
+    }
 
 
 @st.composite

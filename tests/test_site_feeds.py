@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import pytest
 import yaml
+from lxml import etree
 
 from generator.cli import main as digest
 from support import FIXTURES, MAKE_CORPUS, Site, build, resolve, write_config
@@ -32,6 +33,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 JSON = "application/feed+json"
+ATOM = "{http://www.w3.org/2005/Atom}"
+NS = {"atom": "http://www.w3.org/2005/Atom"}
 
 
 def alternates(site: Site, url: str) -> list[tuple[str, str]]:
@@ -198,3 +201,19 @@ def test_daily_publishes_a_day_once_the_build_s_clock_has_passed_it(
     assert [(e.id, e.content[0].value) for e in after[1:]] == [
         (e.id, e.content[0].value) for e in late[:kept]
     ]
+
+
+def test_each_numbered_topic_page_has_its_archive_feed_beside_it(site: Site):
+    pages = {p.parent for p in site.root.glob("topics/*/page/*/index.html")}
+    archives = {p.parent for p in site.root.glob("topics/*/page/*/atom.xml")}
+    assert pages and archives == pages, site.command
+    for folder in sorted(archives):
+        doc = etree.parse(str(folder / "atom.xml")).getroot()
+        links = {link.get("rel"): link.get("href") for link in doc.findall(f"{ATOM}link")}
+        here = folder.relative_to(site.root).as_posix() + "/"
+        assert links["alternate"] == BASE + here
+        assert links["current"] == BASE + here.split("page/")[0] + "atom.xml"
+        for rel in ("prev-archive", "next-archive"):
+            if rel in links:
+                assert (site.root / links[rel].removeprefix(BASE)).is_file(), (here, rel)
+        assert doc.find("{http://purl.org/syndication/history/1.0}archive") is not None

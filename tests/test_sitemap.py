@@ -96,7 +96,10 @@ def test_a_site_past_the_limit_gets_a_sitemap_index_of_yearly_files():
     index = build_index(corpus.accepted, corpus.topics, dt.UTC)
     pages = build_pages(index, PageSettings())
     site = FeedSite("T", "", "https://example.org/s/")
-    planned = {f.path: f for f in plan_site_files(index, site, FeedSettings(), pages, 4)}
+    planned = {
+        f.path: f
+        for f in plan_site_files(index, site, FeedSettings(), pages, PageSettings().per_page, 4)
+    }
     top = etree.fromstring(planned["sitemap.xml"].make())
     assert top.tag == f"{{{NAMESPACE}}}sitemapindex"
     listed = {

@@ -153,7 +153,7 @@ class Build:
     def site_files_of(self, index: StoryIndex) -> dict[str, bytes]:
         """Every feed and sitemap of `index`'s site by its path (see `site_files`)."""
         s = self.settings
-        planned = plan_site_files(index, s.site, s.feeds, self.pages)
+        planned = plan_site_files(index, s.site, s.feeds, self.pages, s.pages.per_page)
         if self.search_shards:
             planned.append(shard_list(list(self.search_shards)))
         files, keys = make_site_files(planned, s.site, s.feeds, self.store())

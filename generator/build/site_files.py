@@ -39,11 +39,13 @@ def plan_site_files(
     site: FeedSite,
     settings: FeedSettings,
     pages: Sequence[GeneratedPage],
+    per_page: int,
     sitemap_limit: int = URL_LIMIT,
 ) -> list[SiteFile]:
-    """Every feed and sitemap of the site, not yet made; `sitemap_limit`: the URLs one
-    sitemap file may hold."""
-    planned = plan_feeds(index, site, settings)
+    """Every feed and sitemap of the site, not yet made; `per_page`: the stories of a
+    topic's numbered page (its archive feed's too); `sitemap_limit`: the URLs one sitemap
+    file may hold."""
+    planned = plan_feeds(index, site, settings, per_page)
     newest = index.articles[0].published if index.articles else None
     if newest is None:
         return planned

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseExtension
 from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -35,7 +36,9 @@ from generator.site.pages import (
     article_url,
     long_date,
     month_url,
+    paginate,
     stories,
+    topic_page_url,
     topic_url,
 )
 
@@ -46,6 +49,11 @@ TOPIC_ATOM = "topics/{slug}/atom.xml"
 SITE_JSON = "feed.json"
 TOPIC_JSON = "topics/{slug}/feed.json"
 DAILY_RSS = "daily.xml"
+# RFC 5005 archive documents: a topic's numbered page `n` as Atom, beside that page. Such a
+# page is full and its stories never move (`paginate`), so neither do the archive's entries.
+TOPIC_ARCHIVE = "topics/{slug}/page/{n}/atom.xml"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+PREV_ARCHIVE, NEXT_ARCHIVE, CURRENT = "prev-archive", "next-archive", "current"
 # One subscription per channel: readers that import both formats of a channel show each
 # story twice, or split a channel's stories between the twins (newsboat keeps one copy per
 # id). Atom's, since an Atom entry says when it was last changed apart from when it was
@@ -122,6 +130,26 @@ class _Channel:
     json: str
 
 
+class _History(NamedTuple):
+    """An Atom document's place in its channel's history (RFC 5005): `links` as (rel, site
+    path) pairs, and whether it is an archive, whose entries never change."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    archived: bool = False
+
+
+class _ArchiveMark(BaseExtension):  # type: ignore[misc]
+    """RFC 5005's `<fh:archive/>`, which tells a reader it may keep this document's
+    entries for good rather than poll it."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS}
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
+        return feed
+
+
 def site_feed_links(site: FeedSite) -> list[FeedLink]:
     """The site-wide feeds: RSS, Atom, the daily digest and JSON Feed, in that order."""
     return [
@@ -151,8 +179,11 @@ class SiteFile:
     make: Callable[[], bytes] = field(repr=False, compare=False)
 
 
-def plan_feeds(index: StoryIndex, site: FeedSite, settings: FeedSettings) -> list[SiteFile]:
-    """Every feed of the site: RSS and Atom for the site and each topic, daily, OPML."""
+def plan_feeds(
+    index: StoryIndex, site: FeedSite, settings: FeedSettings, per_page: int
+) -> list[SiteFile]:
+    """Every feed of the site: RSS, Atom and JSON for the site and each topic, each topic's
+    Atom archives (one per numbered page of `per_page` stories), daily, OPML."""
     entries = _Entries(site)
     fallback = index.articles[0].published if index.articles else EPOCH
     home = _Channel(
@@ -163,37 +194,86 @@ def plan_feeds(index: StoryIndex, site: FeedSite, settings: FeedSettings) -> lis
         SITE_ATOM,
         SITE_JSON,
     )
-    channels = [(home, index.articles)]
-    channels += [(_topic_channel(t.topic, site), t.articles) for t in index.topics]
-    feeds: list[SiteFile] = []
-    for channel, articles in channels:
-        shown = articles[: settings.limit]
-        updated = articles[0].published if articles else fallback
-        about = (site, channel.title, channel.description, channel.page)
-        made_of = (about[1:], updated, stories(shown))
-        for path, mime in ((channel.rss, RSS_TYPE), (channel.atom, ATOM_TYPE)):
-            feeds.append(
-                SiteFile(
-                    path,
-                    made_of,
-                    partial(_channel_feed, about, path, mime, entries, shown, updated),
-                )
-            )
-        feeds.append(
-            SiteFile(
-                channel.json, made_of, partial(_json_feed, about, channel.json, entries, shown)
-            )
-        )
+    feeds = _channel_files(home, index.articles[: settings.limit], _History(), fallback, entries)
+    channels = [home]
+    for entry in index.topics:
+        channel = _topic_channel(entry.topic, site)
+        channels.append(channel)
+        front, numbered = paginate(entry.articles, per_page)
+        # Together with the archives, the subscription document holds every story
+        # (RFC 5005), so it carries at least the front page's.
+        shown = entry.articles[: max(settings.limit, len(front))]
+        last = len(numbered)
+        history = _History(((PREV_ARCHIVE, _archive(entry.topic.slug, last)),) if last else ())
+        feeds += _channel_files(channel, shown, history, fallback, entries)
+        feeds += _archive_files(channel, entry.topic.slug, numbered, entries)
     days = finished_days(index, settings.daily_days)
     daily = [a for _, group in days for a in group]
     feeds.append(
         SiteFile(DAILY_RSS, (fallback, stories(daily)), partial(_daily, days, site, fallback))
     )
     topics = tuple(entry.topic for entry in index.topics)
-    channels_only = [channel for channel, _ in channels]
-    feeds.append(SiteFile(OPML, (topics, "atom"), partial(_opml, channels_only, site, True)))
-    feeds.append(SiteFile(OPML_RSS, (topics, "rss"), partial(_opml, channels_only, site, False)))
+    feeds.append(SiteFile(OPML, (topics, "atom"), partial(_opml, channels, site, True)))
+    feeds.append(SiteFile(OPML_RSS, (topics, "rss"), partial(_opml, channels, site, False)))
     return feeds
+
+
+def _archive(slug: str, number: int) -> str:
+    return TOPIC_ARCHIVE.format(slug=slug, n=number)
+
+
+def _channel_files(
+    channel: _Channel,
+    shown: Sequence[Article],
+    history: _History,
+    fallback: dt.datetime,
+    entries: _Entries,
+) -> list[SiteFile]:
+    """A channel's RSS, Atom and JSON feeds of the same stories, newest first."""
+    site = entries.site
+    updated = shown[0].published if shown else fallback
+    about = (site, channel.title, channel.description, channel.page)
+    made_of = (about[1:], updated, stories(shown))
+    feeds = [
+        SiteFile(
+            channel.rss,
+            made_of,
+            partial(_channel_feed, about, channel.rss, RSS_TYPE, entries, shown, updated, history),
+        ),
+        SiteFile(
+            channel.atom,
+            (*made_of, history),
+            partial(
+                _channel_feed, about, channel.atom, ATOM_TYPE, entries, shown, updated, history
+            ),
+        ),
+    ]
+    json_feed = partial(_json_feed, about, channel.json, entries, shown)
+    return [*feeds, SiteFile(channel.json, made_of, json_feed)]
+
+
+def _archive_files(
+    channel: _Channel, slug: str, numbered: Sequence[Sequence[Article]], entries: _Entries
+) -> Iterable[SiteFile]:
+    """A topic's numbered pages as RFC 5005 archive documents, linked oldest to newest and
+    each to the subscription document (`current`)."""
+    site, last = entries.site, len(numbered)
+    for number, chunk in enumerate(numbered, start=1):
+        path = _archive(slug, number)
+        links = [(CURRENT, channel.atom)]
+        if number > 1:
+            links.append((PREV_ARCHIVE, _archive(slug, number - 1)))
+        if number < last:
+            links.append((NEXT_ARCHIVE, _archive(slug, number + 1)))
+        history = _History(tuple(links), archived=True)
+        title = f"{channel.title} (page {number})"
+        about = (site, title, channel.description, topic_page_url(slug, number))
+        updated = chunk[0].published
+        yield SiteFile(
+            path,
+            (about[1:], updated, stories(chunk), history),
+            partial(_channel_feed, about, path, ATOM_TYPE, entries, chunk, updated, history),
+        )
 
 
 def _channel_feed(
@@ -203,9 +283,17 @@ def _channel_feed(
     entries: _Entries,
     shown: Sequence[Article],
     updated: dt.datetime,
+    history: _History,
 ) -> bytes:
-    fg = _with_entries(_generator(*about, path, mime), map(entries, shown), updated)
-    return fg.rss_str(pretty=True) if mime == RSS_TYPE else fg.atom_str(pretty=True)
+    fg = _generator(*about, path, mime)
+    if mime == RSS_TYPE:
+        return _with_entries(fg, map(entries, shown), updated).rss_str(pretty=True)
+    site = about[0]
+    for rel, target in history.links:
+        fg.link(href=site.absolute(target), rel=rel, type=ATOM_TYPE)
+    if history.archived:
+        fg.register_extension("fh", _ArchiveMark, atom=True, rss=False)
+    return _with_entries(fg, map(entries, shown), updated).atom_str(pretty=True)
 
 
 def _topic_channel(topic: Topic, site: FeedSite) -> _Channel:
