@@ -95,6 +95,30 @@ def test_a_reader_clicks_from_home_to_a_topic_its_older_page_a_story_its_coverag
     expect(page).to_have_url(served_site.url + "topics/ai/")
 
 
+def test_a_reader_who_clicks_a_feed_icon_is_told_what_a_feed_is_and_sees_its_stories(
+    open_reader: Callable[..., Reader], served_site: Served
+):
+    """The RSS and Atom files name a stylesheet (XSLT); Chromium 156 still applies it, under
+    a banner about its coming removal of XSLT (README: "Subscribing")."""
+    reader = open_reader()
+    page = reader.open("topics/ai/")
+    feeds = page.locator(".dg-feeds").first
+    for name, path in (("RSS", "topics/ai/feed.xml"), ("Atom", "topics/ai/atom.xml")):
+        feeds.get_by_role("link", name=name, exact=True).click()
+        expect(page).to_have_url(served_site.url + path)
+        expect(page.get_by_role("heading", name="This is a web feed")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("AI — AI News Digest")
+        expect(page.locator("code.address")).to_have_text(served_site.url + path)
+        expect(page.get_by_role("link", name="Alpha: the first story")).to_be_visible()
+        page.go_back()
+    page.locator(".dg-feeds").first.get_by_role("link", name="Atom", exact=True).click()
+    page.get_by_role("link", name="Alpha: the first story").click()
+    expect(page).to_have_url(served_site.url + "news/2024/03/01/alpha-first-story/")
+    page.goto(served_site.url + "topics/ai/page/1/atom.xml")
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI — AI News Digest (page 1)")
+    expect(page.locator("main li")).to_have_count(3)
+
+
 def _search(page: Page, words: str) -> Locator:
     """Type into the search box as a reader does; the result links (they update as Pagefind
     answers, so assert on them with `expect`, which waits)."""

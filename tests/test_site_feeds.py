@@ -203,6 +203,15 @@ def test_daily_publishes_a_day_once_the_build_s_clock_has_passed_it(
     ]
 
 
+def _feed_paths(site: Site) -> list[str]:
+    """Every RSS and Atom file of the site, as site paths."""
+    return sorted(
+        path.relative_to(site.root).as_posix()
+        for path in site.root.rglob("*.xml")
+        if path.name in ("feed.xml", "atom.xml", "daily.xml")
+    )
+
+
 def test_each_numbered_topic_page_has_its_archive_feed_beside_it(site: Site):
     pages = {p.parent for p in site.root.glob("topics/*/page/*/index.html")}
     archives = {p.parent for p in site.root.glob("topics/*/page/*/atom.xml")}
@@ -217,3 +226,29 @@ def test_each_numbered_topic_page_has_its_archive_feed_beside_it(site: Site):
             if rel in links:
                 assert (site.root / links[rel].removeprefix(BASE)).is_file(), (here, rel)
         assert doc.find("{http://purl.org/syndication/history/1.0}archive") is not None
+
+
+def test_a_browser_opening_a_feed_is_shown_what_it_is_and_its_stories(site: Site):
+    """Every RSS and Atom file names the theme's stylesheet, relative to itself; applied (by
+    libxslt, as browsers do), it gives a page with the feed's title, its address to copy
+    into a feed reader and a link per story."""
+    paths = _feed_paths(site)
+    assert any("/page/" in path for path in paths) and "daily.xml" in paths
+    for path in paths:
+        tree = etree.parse(str(site.root / path))
+        (instruction,) = [
+            node
+            for node in tree.xpath("/processing-instruction('xml-stylesheet')")
+            if node.get("type") == "text/xsl"
+        ]
+        stylesheet = site.root / resolve(path, instruction.get("href"))
+        assert stylesheet.is_file(), (path, instruction.get("href"))
+        page = etree.XSLT(etree.parse(str(stylesheet)))(tree).getroot()
+        feed = tree.getroot()
+        title = feed.findtext("channel/title") or feed.findtext(f"{ATOM}title")
+        assert page.findtext(".//h1") == title, path
+        (address,) = page.xpath("//code[@class='address']/text()")
+        assert address == BASE + path
+        items = feed.xpath("channel/item/guid/text() | atom:entry/atom:id/text()", namespaces=NS)
+        assert page.xpath("//li/a/@href") == items, path
+        assert "This is a web feed" in page.findtext(".//h2")

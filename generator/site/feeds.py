@@ -54,6 +54,9 @@ DAILY_RSS = "daily.xml"
 TOPIC_ARCHIVE = "topics/{slug}/page/{n}/atom.xml"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 PREV_ARCHIVE, NEXT_ARCHIVE, CURRENT = "prev-archive", "next-archive", "current"
+# What a browser that opens an RSS or Atom file shows instead of its XML: a page that says
+# what a feed is and lists its stories. The theme provides it; feed readers ignore it.
+FEED_STYLE = "assets/feed.xsl"
 # One subscription per channel: readers that import both formats of a channel show each
 # story twice, or split a channel's stories between the twins (newsboat keeps one copy per
 # id). Atom's, since an Atom entry says when it was last changed apart from when it was
@@ -287,13 +290,25 @@ def _channel_feed(
 ) -> bytes:
     fg = _generator(*about, path, mime)
     if mime == RSS_TYPE:
-        return _with_entries(fg, map(entries, shown), updated).rss_str(pretty=True)
+        return _styled(_with_entries(fg, map(entries, shown), updated).rss_str(pretty=True), path)
     site = about[0]
     for rel, target in history.links:
         fg.link(href=site.absolute(target), rel=rel, type=ATOM_TYPE)
     if history.archived:
         fg.register_extension("fh", _ArchiveMark, atom=True, rss=False)
-    return _with_entries(fg, map(entries, shown), updated).atom_str(pretty=True)
+    return _styled(_with_entries(fg, map(entries, shown), updated).atom_str(pretty=True), path)
+
+
+def _styled(xml: bytes, path: str) -> bytes:
+    """The feed with the processing instruction that points browsers at `FEED_STYLE`,
+    relative to the feed so that it holds under a project site's sub-path."""
+    declaration, rest = xml.split(b"\n", 1)
+    href = "../" * path.count("/") + FEED_STYLE
+    return b'%s\n<?xml-stylesheet type="text/xsl" href="%s"?>\n%s' % (
+        declaration,
+        href.encode(),
+        rest,
+    )
 
 
 def _topic_channel(topic: Topic, site: FeedSite) -> _Channel:
@@ -487,7 +502,7 @@ def _daily(
     )
     entries = [_day_entry(day, stories, site) for day, stories in days]
     updated = days[0][1][0].published if days else fallback
-    return _with_entries(fg, entries, updated).rss_str(pretty=True)
+    return _styled(_with_entries(fg, entries, updated).rss_str(pretty=True), DAILY_RSS)
 
 
 def _day_entry(day: dt.date, stories: Sequence[Article], site: FeedSite) -> FeedEntry:
