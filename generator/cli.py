@@ -26,6 +26,7 @@ from generator.content.schema import schema_json
 from generator.content.topics import load_registry
 from generator.content.validate import is_http_url, validate_article
 from generator.mkdocs.site_zone import DEFAULT_ZONE, site_zone
+from generator.site.note_links import unresolved_note_links
 from generator.stopping import stop_code, stopped_by, terminate
 
 # Material prints an end-of-life banner on every run; it is news for site owners, not curators.
@@ -82,6 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with paused_gc():  # the corpus' many objects would make each collection slow
         found = [*corpus.problems, *find_duplicates(corpus.articles)]
         found.extend(misdated(corpus.articles, tz))
+        found.extend(unresolved_note_links(corpus.articles, corpus.topics, corpus.site_files))
     problems = sorted(p for p in found if not wanted or p.path in wanted)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:
