@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -260,6 +261,19 @@ def live_markup(html: str, page: bool = True) -> list[str]:
     return found
 
 
+LINKED_DATA = "application/ld+json"
+
+
+def is_linked_data(text: str) -> bool:
+    """Whether a JSON-LD block is data and only data: JSON, with no `<` that could end its
+    script element early (the renderer writes it as `\\u003c`)."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return "<" not in text
+
+
 def _known_script(el: Tag) -> bool:
     src = el.get("src")
     if src is not None:
@@ -269,5 +283,7 @@ def _known_script(el: Tag) -> bool:
         )
     if el.get("type") == "application/json" and el.get("id") == "__config":
         return True  # data for material's bundle, never run
+    if el.get("type") == LINKED_DATA:
+        return is_linked_data(el.get_text())
     text = el.get_text()
     return any(p.fullmatch(text) for p in MATERIAL_SCRIPTS)

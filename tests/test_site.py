@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ from mkdocs.config import load_config
 
 from generator.content.corpus import load_corpus
 from generator.mkdocs.plugin import PALETTE_SCRIPT
-from support import FIXTURES, REPO, Site, build, copy_fixture, resolve
+from support import FIXTURES, LINKED_DATA, REPO, Site, build, copy_fixture, is_linked_data, resolve
 
 VALID = FIXTURES / "valid"
 PUBLISHED = {a.slug: a for a in load_corpus(VALID).articles if not a.is_draft}
@@ -313,7 +314,11 @@ def test_untrusted_text_is_escaped(tmp_path: Path):
     code, site = build(tmp_path, content)
     assert code == 0
     page = site.page("news/2024/01/05/hotel-general/")
-    assert not [s for s in page.find_all("script") if "alert" in s.get_text()]
+    scripts = [s for s in page.find_all("script") if s.get("type") != LINKED_DATA]
+    assert not [s for s in scripts if "alert" in s.get_text()]
+    (linked,) = page.find_all("script", type=LINKED_DATA)  # data: the title as text in it
+    assert is_linked_data(linked.get_text())
+    assert json.loads(linked.get_text())["headline"] == "Hotel <script>alert(1)</script>"
     assert "<script>alert(1)</script>" in page.select_one("h1").get_text()
     assert "<script>alert(1)</script>" in page.title.get_text()
     assert page.select_one(".dg-note b").attrs == {}

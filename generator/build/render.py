@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from generator.build.output_store import OutputStore, output_key, write_output
 from generator.build.shells import (
     SHELL_CANONICAL,
     SHELL_CONTENT,
+    SHELL_DESCRIPTION,
     SHELL_HEAD,
     SHELL_HEADER,
     SHELL_TITLE,
@@ -32,10 +34,12 @@ from generator.build.shells import (
 from generator.content.cache import code_key
 from generator.site.feeds import FeedLink, FeedSite
 from generator.site.pages import Card, GeneratedPage
+from generator.site.share import Share, SiteIdentity, linked_data
 
 # Cards are rendered once with this in front of their links, then given each page's prefix.
 _CARD_PREFIX = "\x01"
 HEAD_TEMPLATE = "digest/head.html"
+SHARE_TEMPLATE = "digest/share.html"
 CARD_TEMPLATE = "digest/card.html"
 
 
@@ -51,6 +55,8 @@ class PageRenderer:
     ):
         self.env, self.site = env, site
         self.site_name = str(escape(site.title))
+        self.site_description = site.description or f"The latest stories from {site.title}"
+        self.site_identity = SiteIdentity(site.title, site.url)
         self.topic_feeds, self.site_feeds = topic_feeds, list(site_feeds)
         self.shells: dict[str, Shell] = {}
         self._shell_keys: dict[str, bytes] = {}
@@ -102,18 +108,38 @@ class PageRenderer:
             head = self._heads[prefix, page.topics] = self._template(HEAD_TEMPLATE).render(
                 feeds=topic_feeds + self.site_feeds, rel=lambda url: prefix + url
             )
-        picture = page.context.get("picture")
-        if picture is not None:  # what a shared link previews (OpenGraph wants an absolute URL)
-            url = self.site.absolute(picture.src) if picture.on_site else picture.src
-            head += f'\n  <meta property="og:image" content="{escape(url)}">'
+        share: Share = page.context["share"]
+        description = share.description or self.site_description
         header = str(escape(page.title))
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
             SHELL_HEADER: header,
             SHELL_CANONICAL: str(escape(self.site.absolute(page.url))),
-            SHELL_HEAD: head,
+            SHELL_DESCRIPTION: str(escape(description)),
+            SHELL_HEAD: head + self._share_tags(page, share, description),
             SHELL_CONTENT: content,
         }
+
+    def _share_tags(self, page: GeneratedPage, share: Share, description: str) -> str:
+        """What a shared link to the page previews (see `generator.site.share`)."""
+        picture = page.context.get("picture")
+        image = None
+        if picture is not None:  # OpenGraph and schema.org want absolute URLs
+            image = self.site.absolute(picture.src) if picture.on_site else picture.src
+        url = self.site.absolute(page.url)
+        return self._template(SHARE_TEMPLATE).render(
+            share=share,
+            title=page.title,
+            description=description,
+            url=url,
+            image=image,
+            # Compact, and with `<`, `>`, `&` and `'` escaped so no story text ends the script.
+            linked_data=htmlsafe_json_dumps(
+                linked_data(share, page.title, url, self.site_identity, image),
+                separators=(",", ":"),
+                ensure_ascii=False,
+            ),
+        )
 
     def _template(self, name: str) -> jinja2.Template:
         """A template of the theme, looked up once a build: Jinja checks its file at each lookup."""

@@ -24,9 +24,14 @@ SHELL_TITLE = "@@digest-title@@"
 SHELL_HEADER = "@@digest-header@@"
 SHELL_CANONICAL = "@@digest-canonical@@"
 SHELL_HEAD = "@@digest-head@@"
+SHELL_DESCRIPTION = "@@digest-description@@"
 SHELL_CONTENT = "@@digest-content@@"
 _SHELL_SPLIT = re.compile(
-    "(" + "|".join([SHELL_TITLE, SHELL_HEADER, SHELL_CANONICAL, SHELL_HEAD, SHELL_CONTENT]) + ")"
+    "("
+    + "|".join(
+        [SHELL_TITLE, SHELL_HEADER, SHELL_CANONICAL, SHELL_DESCRIPTION, SHELL_HEAD, SHELL_CONTENT]
+    )
+    + ")"
 )
 
 

@@ -48,6 +48,7 @@ from generator.build.settings import BuildSettings, CommandOptions
 from generator.build.shells import (
     SHELL_CANONICAL,
     SHELL_CONTENT,
+    SHELL_DESCRIPTION,
     SHELL_HEAD,
     SHELL_HEADER,
     SHELL_TITLE,
@@ -287,6 +288,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
         env.globals["digest_search"] = bool(build.search_shards)
+        # Lean pages also leave out what repeats on every story page (README: "Lean pages").
+        env.globals["digest_lean_chrome"] = self.config.lean_chrome
         if self.config.lean_chrome:
             env.globals["digest_engine_styles"] = _engine_styles(config)
         return env
@@ -297,6 +300,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         lean = self.config.lean_chrome and not self._drawn[page.file.src_uri].in_nav
         page.meta = {
             "title": Markup(SHELL_HEADER),
+            "description": Markup(SHELL_DESCRIPTION),
             "template": LEAN_TEMPLATE if lean else PAGE_TEMPLATE,
             "hide": ["navigation", "toc"],
         }

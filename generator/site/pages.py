@@ -19,6 +19,7 @@ from generator.content.article import Article, Image
 from generator.content.topics import Topic
 from generator.site.index import StoryIndex, TopicIndex, group_by_day
 from generator.site.markup import page_link, render_note
+from generator.site.share import Share, shortened
 
 HOME_URL = ""
 TOPICS_URL = "topics/"
@@ -391,7 +392,7 @@ def build_pages(
             "Latest stories",
             "digest/home.html",
             stories(home),
-            lambda: {"days": cards.days(home)},
+            lambda: {"days": cards.days(home), "share": Share()},
             in_nav=True,
             changed=newest(home),
         ),
@@ -461,7 +462,7 @@ def _topics_page(index: StoryIndex) -> GeneratedPage:
         "Topics",
         "digest/topics.html",
         made_of,
-        lambda: {"topics": rows},
+        lambda: {"topics": rows, "share": Share()},
         in_nav=True,
         changed=newest(index.articles),
     )
@@ -506,7 +507,15 @@ def _topic_context(
     compact: bool,
 ) -> dict[str, Any]:
     days = cards.days(chunk)
-    return {"topic": topic, "count": count, "days": days, "pager": where, "compact": compact}
+    share = Share(shortened(topic.description or f"Stories about {topic.name}"))
+    return {
+        "topic": topic,
+        "count": count,
+        "days": days,
+        "pager": where,
+        "compact": compact,
+        "share": share,
+    }
 
 
 def _archive_pages(index: StoryIndex, cards: _Cards, compact: bool) -> Iterable[GeneratedPage]:
@@ -520,7 +529,7 @@ def _archive_pages(index: StoryIndex, cards: _Cards, compact: bool) -> Iterable[
         "Archive",
         "digest/archive.html",
         tuple((month, len(articles)) for month, articles in index.by_month.items()),
-        lambda: {"years": [{"year": y, "months": m} for y, m in years.items()]},
+        lambda: {"years": [{"year": y, "months": m} for y, m in years.items()], "share": Share()},
         in_nav=True,
         changed=newest(index.articles),
     )
@@ -534,7 +543,7 @@ def _archive_pages(index: StoryIndex, cards: _Cards, compact: bool) -> Iterable[
             f"{MONTHS[month - 1]} {year}",
             MONTH_TEMPLATE,
             (newer, older, stories(shown)),
-            partial(_month_context, cards, shown, newer, older, compact),
+            partial(_month_context, cards, shown, (year, month), newer, older, compact),
             changed=newest(shown),
         )
 
@@ -548,15 +557,18 @@ def _month_link(month: tuple[int, int] | None) -> Link | None:
 def _month_context(
     cards: _Cards,
     shown: Sequence[Article],
+    month: tuple[int, int],
     newer: tuple[int, int] | None,
     older: tuple[int, int] | None,
     compact: bool,
 ) -> dict[str, Any]:
+    count = f"{len(shown)} {'story' if len(shown) == 1 else 'stories'}"
     return {
         "days": cards.days(shown),
         "newer": _month_link(newer),
         "older": _month_link(older),
         "compact": compact,
+        "share": Share(f"{count} of {MONTHS[month[1] - 1]} {month[0]}, day by day"),
     }
 
 
@@ -605,6 +617,13 @@ def _article_context(
         "day": long_date(article.published.astimezone(index.tz).date()),
         "updated": _updated(article, index.tz),
         "note": Note(article.body, article_url(article)),
+        "share": Share(
+            shortened(article.excerpt or article.title),
+            published=article.published.isoformat(),
+            modified=(article.updated or article.published).isoformat(),
+            source=article.provider.name if article.provider else None,
+            original=article.web_url,
+        ),
         "earlier": [
             {"topic": cards.topic_links[name], "cards": [cards(a) for a in shown]}
             for name, shown in earlier
