@@ -487,3 +487,22 @@ def test_a_corrected_story_says_when_and_the_sitemap_dates_it_so(tmp_path: Path)
     (entry,) = [u for u in sitemap.find_all("url") if u.loc.get_text().endswith(url)]
     assert entry.lastmod.get_text() == "2024-03-02"
     assert site.page("news/2024/03/01/alpha-first-story/").select_one(".dg-story__updated") is None
+
+
+def test_the_home_page_ends_with_a_way_to_the_older_stories(tmp_path: Path):
+    (tmp_path / "all").mkdir()
+    code, every = build(tmp_path / "all", FIXTURES / "valid", home_limit=50)
+    assert code == 0, every.command
+    newest_first = card_slugs(every.page(""))
+    links = [a.get_text() for a in every.page("").select(".dg-more-link a")]
+    assert links == ["All stories by month →"], "nothing older to lead to"
+    code, site = build(tmp_path, FIXTURES / "valid", home_limit=3)
+    assert code == 0, site.command
+    home = site.page("")
+    assert card_slugs(home) == newest_first[:3]
+    (older,) = [a for a in home.select(".dg-more-link a") if a.get_text() == "Older stories →"]
+    path, day = resolve("", older["href"]).split("#")
+    section = site.page(path).find("section", id=day)
+    assert section is not None, (path, day)
+    assert newest_first[3] in card_slugs(section), "the newest story the home page left out"
+    assert [a.get_text() for a in home.select(".dg-more-link a")][-1] == "All stories by month →"

@@ -386,13 +386,14 @@ def build_pages(
     reuse = _reusable_story_pages(previous, index, settings) if previous else {}
     cards = _Cards(index)
     home = index.articles[: settings.home_limit]
+    older = _older_than_home(index, settings.home_limit)
     pages = [
         GeneratedPage(
             HOME_URL,
             "Latest stories",
             "digest/home.html",
-            stories(home),
-            lambda: {"days": cards.days(home), "share": Share()},
+            (stories(home), older),
+            lambda: {"days": cards.days(home), "older": older, "share": Share()},
             in_nav=True,
             changed=newest(home),
         ),
@@ -407,6 +408,15 @@ def build_pages(
         for a in index.articles
     )
     return pages
+
+
+def _older_than_home(index: StoryIndex, shown: int) -> str | None:
+    """Where the home page's "Older stories" lead: the day, on its month's page, of the
+    newest story the home page has no room for; None when it shows them all."""
+    if len(index.articles) <= shown:
+        return None
+    day = index.articles[shown].published.astimezone(index.tz).date()
+    return f"{month_url(day.year, day.month)}#{day.isoformat()}"
 
 
 def _reusable_story_pages(
