@@ -151,6 +151,21 @@ class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Requests are not news: keep pytest's output for failures."""
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        """A missing file answered as GitHub Pages does: 404, with the site's 404.html (a
+        project site's, for paths under its sub-path) when it has one."""
+        page = Path(self.directory) / self.path.lstrip("/").split("/", 1)[0] / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
 
 def offline(route: Route) -> None:
     """Answer a request for anything outside the served site locally: a pixel for images,

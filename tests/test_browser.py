@@ -442,3 +442,29 @@ def test_no_page_logs_an_error_in_the_browser(open_reader: Callable[..., Reader]
         reader.open(url)
         reader.page.wait_for_load_state("networkidle")
     assert not reader.problems, "\n".join(reader.problems)
+
+
+def test_a_missing_page_offers_search_the_latest_stories_and_the_way_home(
+    open_reader: Callable[..., Reader], served_site: Served
+):
+    reader = open_reader()
+    page = reader.open("")
+    newest = page.locator(".dg-card__title a").all_inner_texts()[:10]
+    missing = served_site.url + "news/2024/03/01/no-such-story/"
+    response = page.goto(missing)
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    latest = page.locator(".dg-earlier a")
+    expect(latest).to_have_text(newest)
+    found = _search(page, "Alpha")
+    expect(found).to_have_text(["Alpha: the first story"])
+    latest.nth(1).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(newest[1])
+    page.go_back()
+    page.get_by_role("link", name="Topics", exact=True).last.click()
+    expect(page).to_have_url(served_site.url + "topics/")
+    # The only errors a reader's browser reports here are the page itself, not found (the
+    # response and the console saying so, each time it is shown): no file it links is missing.
+    own = [p for p in reader.problems if "404" in p and "no-such-story" in p]
+    assert own and own == reader.problems, reader.problems
+    reader.problems.clear()

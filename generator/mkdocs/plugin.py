@@ -62,7 +62,7 @@ from generator.mkdocs.watch import Changes, other_inputs, start_watching, watch_
 from generator.site.csp import with_policy
 from generator.site.feeds import FeedSettings, FeedSite
 from generator.site.index import Tally
-from generator.site.pages import GeneratedPage, PageSettings
+from generator.site.pages import GeneratedPage, PageSettings, latest_links
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -288,6 +288,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.globals["digest_search_base"] = urlsplit(config.site_url or "/").path or "/"
         # A site with no stories yet has nothing to search (and Pagefind refuses to index it).
         env.globals["digest_search"] = bool(build.search_shards)
+        # The not-found page (theme/404.html) offers the newest stories.
+        env.globals["digest_latest"] = latest_links(build.index) if build.index else []
         # Lean pages also leave out what repeats on every story page (README: "Lean pages").
         env.globals["digest_lean_chrome"] = self.config.lean_chrome
         if self.config.lean_chrome:

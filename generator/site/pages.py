@@ -410,6 +410,11 @@ def build_pages(
     return pages
 
 
+def latest_links(index: StoryIndex, count: int = 10) -> list[Link]:
+    """The newest stories as links, for a page that is no listing (the not-found page)."""
+    return [Link(a.title, article_url(a)) for a in index.articles[:count]]
+
+
 def _older_than_home(index: StoryIndex, shown: int) -> str | None:
     """Where the home page's "Older stories" lead: the day, on its month's page, of the
     newest story the home page has no room for; None when it shows them all."""
