@@ -85,6 +85,7 @@ ERR = Level.ERROR
         (lambda t: t + "heat: 1.5\n", Level.ERROR),
         (lambda t: t + "related:\n  - {title: R, webUrl: 'https://e.com/r', ampWebUrl: x}\n", ERR),
         (lambda t: t + 'published: "no"\n', Level.ERROR),
+        (lambda t: t + "language: Chinese\n", Level.ERROR),
         (lambda t: t + "images:\n  - url: javascript:alert(1)\n", Level.ERROR),
         (lambda t: t + "images:\n  - url: '/\\evil.example/t.png'\n", Level.ERROR),
         (
@@ -117,6 +118,7 @@ def test_bad_front_matter_fails_the_schema_and_the_check(change, level: Level):
         "images:\n  - {url: /images/x.png, width: 10, height: 10, title: T}\n",
         "related:\n  - {title: R, webUrl: 'https://e.example/r', publishedDateTime: 2024-05-01}\n",
         "secured: {anything: [1, 2]}\n",
+        "language: zh-Hans\n",
     ],
 )
 def test_good_front_matter_passes_the_schema_and_the_check(extra: str):

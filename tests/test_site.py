@@ -270,6 +270,34 @@ def test_non_latin_titles_render(valid_site: Site):
     assert page.select_one("h1").get_text() == "微软发布新一代人工智能模型"
 
 
+def test_a_story_s_language_marks_its_own_text_wherever_it_is_shown(valid_site: Site):
+    """`language: zh-Hans`: the title and excerpt carry `lang`, the page's own words (in the
+    site's language) do not; the JSON-LD and the JSON Feed item say it too."""
+    url = "news/2024/02/10/foxtrot-non-latin/"
+    story = valid_site.page(url)
+    assert story.find("html")["lang"] == "en"
+    assert story.select_one("h1")["lang"] == story.select_one(".dg-lead")["lang"] == "zh-Hans"
+    assert not story.select_one(".dg-story").get("lang")
+    button = story.select_one(".dg-story .md-button")
+    assert button.find_parent(attrs={"lang": True}).name == "html", "the page's words: en"
+    linked = json.loads(story.find("script", type=LINKED_DATA).get_text())
+    assert linked["inLanguage"] == "zh-Hans"
+    titles = valid_site.page("archive/2024/02/").select(".dg-card__title")
+    marked = {h.get_text(strip=True): h.get("lang") for h in titles}
+    assert marked["微软发布新一代人工智能模型"] == "zh-Hans"
+    assert {lang for title, lang in marked.items() if "微软" not in title} == {None}
+    earlier = [
+        a
+        for a in valid_site.page("news/2024/02/15/echo-microsoft/").select(".dg-earlier a")
+        if "微软" in a.get_text()
+    ]
+    assert earlier and all(a["lang"] == "zh-Hans" for a in earlier)
+    feed = json.loads((valid_site.root / "feed.json").read_text("utf-8"))
+    languages = {i["title"]: i.get("language") for i in feed["items"]}
+    assert languages["微软发布新一代人工智能模型"] == "zh-Hans"
+    assert {v for k, v in languages.items() if "微软" not in k} == {None}
+
+
 def test_nav_holds_home_topics_archive_only(valid_site: Site):
     page = valid_site.page("news/2024/03/01/alpha-first-story/")
     tabs = [a.get_text(strip=True) for a in page.select(".md-tabs__link")]

@@ -170,6 +170,9 @@ BASE = (
         ("title: again\n", 6, "'title' is given twice (first on line 2)"),
         ("updatedDateTime: 2024-04-30T10:00:00Z\n", 6, "updatedDateTime 2024-04-30T10:00:00"),
         ("updatedDateTime: soon\n", 6, "'updatedDateTime' must be an ISO 8601 date-time"),
+        ("language: Chinese\n", 6, "'language' must be a language tag such as 'en'"),
+        ("language: zh_CN\n", 6, "not 'zh_CN'"),
+        ("language: 7\n", 6, "'language' must be non-empty text"),
         ('excerpt: "a file named \u202egpj.exe"\n', 6, "the invisible character U+202E"),
         ('provider: {name: "BBC\u200b"}\n', 6, "the invisible character U+200B"),
         ("excerpt: " + "x" * 2001 + "\n", 6, "'excerpt' is 2001 characters; the limit is 2000"),
@@ -373,3 +376,10 @@ def test_a_correction_time_is_kept_and_the_original_time_stays():
     assert article.published == dt.datetime(2024, 5, 1, 10, tzinfo=dt.UTC)
     assert article.updated == dt.datetime(2024, 5, 2, 6, 15, tzinfo=dt.UTC)
     assert _one(BASE + "---\n")[0].updated is None
+
+
+@pytest.mark.parametrize("tag", ["en", "de-CH", "zh-Hans", "es-419", "sr-Latn-RS"])
+def test_a_language_tag_is_kept_as_written(tag: str):
+    article, problems = _one(BASE + f"language: {tag}\n---\n")
+    assert article is not None and problems == [] and article.language == tag
+    assert _one(BASE + "---\n")[0].language is None

@@ -70,6 +70,8 @@ class Article:
     web_url: str
     topics: tuple[str, ...]
     excerpt: str | None = None
+    # The language of its title and excerpt (a BCP 47 tag) when the front matter names one.
+    language: str | None = None
     # When the curator last changed the story significantly (a correction), if ever.
     updated: dt.datetime | None = None
     category: str = "news"

@@ -25,6 +25,7 @@ from generator.content.topics import MAX_TOPIC_CHARS
 from generator.content.validate import (
     ARTICLE_KEYS,
     IMAGE_KEYS,
+    LANGUAGE_TAG,
     MAX_EXCERPT_CHARS,
     MAX_TITLE_CHARS,
     MAX_TOPICS,
@@ -136,6 +137,13 @@ def article_schema() -> dict[str, Any]:
             "type": "string",
             "maxLength": MAX_EXCERPT_CHARS,
             "description": "A sentence or two, in your own words.",
+        },
+        "language": {
+            "type": "string",
+            "pattern": LANGUAGE_TAG,
+            "examples": ["en", "de-CH", "zh-Hans"],
+            "description": "The language of the title and excerpt (a BCP 47 tag), when it is "
+            "not the site's: pages mark the story's text with it.",
         },
         "category": {"type": "string", "default": "news"},
         "originalUrl": _url("Where the story was first published, if not webUrl."),

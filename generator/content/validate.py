@@ -37,6 +37,11 @@ FIRST_YEAR, LAST_YEAR = 1970, 2099
 # (U+200C, U+200D) stay: Persian words and emoji need them.
 _HIDDEN_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
 
+# A BCP 47 language tag as HTML's `lang` takes it: a language, then subtags (`en`,
+# `de-CH`, `zh-Hans`, `es-419`). Whether the language exists is the reader's browser's call.
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+_LANGUAGE_RE = re.compile(LANGUAGE_TAG)
+
 ARTICLE_KEYS = [
     "title",
     "publishedDateTime",
@@ -44,6 +49,7 @@ ARTICLE_KEYS = [
     "webUrl",
     "topics",
     "excerpt",
+    "language",
     "category",
     "originalUrl",
     "ampWebUrl",
@@ -108,6 +114,18 @@ class _Checker:
             self.error((*at, key), f"'{key}' contains {bad}; remove it")
             return None
         return value.strip()
+
+    def language(self, data: dict, at: KeyPath) -> str | None:
+        """The language the story's title and excerpt are in, when not the site's."""
+        value = self.text(data, "language", at)
+        if value is not None and not _LANGUAGE_RE.fullmatch(value):
+            self.error(
+                (*at, "language"),
+                f"'language' must be a language tag such as 'en', 'de-CH' or 'zh-Hans', "
+                f"not {value!r}",
+            )
+            return None
+        return value
 
     def excerpt(self, data: dict, at: KeyPath) -> str | None:
         """An excerpt: shown on every list that shows its story, so a short one."""
@@ -319,6 +337,7 @@ def validate_article(
         heat=c.integer(meta, "heat", ()) or 0,
         provider=c.provider(meta, ()),
         images=c.images(meta, ()),
+        language=c.language(meta, ()),
     )
     if date is not None and published is not None and abs((published.date() - date).days) > 1:
         c.warning(

@@ -464,6 +464,8 @@ def _json_item(a: Article, site: FeedSite, html: str) -> dict[str, Any]:
     }
     if a.excerpt:
         item["summary"] = a.excerpt
+    if a.language:
+        item["language"] = a.language
     item["date_published"] = a.published.isoformat()
     item["date_modified"] = (a.updated or a.published).isoformat()
     if a.provider is not None:

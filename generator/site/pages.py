@@ -130,6 +130,8 @@ class Card:
     topics: tuple[Link, ...]
     more: tuple[MoreLine, ...]
     is_draft: bool
+    # The language of `title` and `excerpt` when the story names one (their `lang`).
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +290,7 @@ class _Cards:
             topics=tuple(self.topic_links[t] for t in a.topics),
             more=more,
             is_draft=a.is_draft,
+            language=a.language,
         )
 
     def days(self, articles: Iterable[Article]) -> tuple[Day, ...]:
@@ -638,6 +641,7 @@ def _article_context(
             modified=(article.updated or article.published).isoformat(),
             source=article.provider.name if article.provider else None,
             original=article.web_url,
+            language=article.language,
         ),
         "earlier": [
             {"topic": cards.topic_links[name], "cards": [cards(a) for a in shown]}

@@ -30,6 +30,7 @@ class Share:
     modified: str | None = None  # ISO 8601, its correction's time, else its publication's
     source: str | None = None
     original: str | None = None
+    language: str | None = None
 
     @property
     def is_story(self) -> bool:
@@ -81,4 +82,6 @@ def linked_data(
         data["image"] = [image]
     if share.source:
         data["author"] = {"@type": "Organization", "name": share.source}
+    if share.language:
+        data["inLanguage"] = share.language
     return data
