@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -219,6 +220,7 @@ def test_the_header_takes_a_palette_without_a_switch_and_a_homepage(
     data = yaml.safe_load(config.read_text("utf-8"))
     data["theme"]["palette"] = [{"scheme": "slate", "primary": "indigo"}]  # no toggle, no media
     data["extra"] = {"homepage": "https://example.com/"}
+    del data["theme"]["logo"]  # material's way without one: the stylesheet's icon
     config.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     argv = [sys.executable, "-m", "generator", "build", "-f", str(config), "--no-cache"]
     argv += ["--site-dir", str(tmp_path / "site")]
@@ -238,6 +240,7 @@ def test_the_header_takes_a_palette_without_a_switch_and_a_homepage(
             expect(page.locator("label[for^=__palette]")).to_have_count(0)
             expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
             expect(page.locator("a.md-logo")).to_have_attribute("href", "https://example.com/")
+            expect(page.locator("a.md-logo .dg-icon--logo")).to_be_visible()
         context.close()
         server.shutdown()
     assert not errors
@@ -266,12 +269,34 @@ def test_icons_come_from_the_stylesheet_and_show(
     assert "<svg" not in page.content(), f"/{url} carries an inline SVG"
     icons = page.locator(".dg-icon:visible")
     names = icons.evaluate_all("els => els.map(e => e.className)")
-    expected = {"dg-icon--logo", "dg-icon--weather-night"} | ({"dg-icon--rss"} if url else set())
+    expected = {"dg-icon--weather-night"} | ({"dg-icon--rss"} if url else set())
     assert expected <= {n for name in names for n in name.split()}, names
     for icon in icons.all():
         box = icon.bounding_box()
         assert box is not None and box["width"] >= 10 and box["height"] >= 10, box
         assert "data:image/svg+xml" in style(icon, "mask-image"), icon.get_attribute("class")
+
+
+def test_the_site_s_logo_and_favicon_are_its_own(open_reader: Callable[..., Reader]):
+    """mkdocs.yml names the digest's mark and tab icon (theme/assets/images/), not
+    material's defaults."""
+    reader = open_reader(color_scheme="dark")
+    phone = open_reader(viewport={"width": 375, "height": 812}).open("")
+    expect(phone.locator("a.md-logo img")).to_be_visible()  # no menu button stands there
+    for url in ("", "news/2024/03/01/alpha-first-story/", "no/such/page/"):
+        page = reader.page
+        page.goto(reader.base + url)
+        logo = page.locator("a.md-logo img")
+        expect(logo).to_be_visible()
+        assert logo.get_attribute("src").endswith("assets/images/logo.svg")
+        assert logo.evaluate("img => img.complete && img.naturalWidth > 0")
+        box = logo.bounding_box()
+        assert box is not None and 20 <= box["height"] <= 32, box
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert icon.endswith("assets/images/favicon.svg")
+        answer = page.request.get(urljoin(page.url, icon))
+        assert answer.ok and answer.headers["content-type"] == "image/svg+xml"
+    reader.problems = [p for p in reader.problems if "no/such/page" not in p]
 
 
 @pytest.mark.parametrize("url", [*PAGE_TYPES.values(), "topics/ai/page/1/"])
