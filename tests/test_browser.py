@@ -17,6 +17,7 @@ from functools import partial
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -418,44 +419,107 @@ def test_recent_dates_say_today_and_yesterday_with_the_full_date_kept(
     expect(headings.nth(2)).to_have_text("Thursday, 15 February 2024")
     card = page.locator(".dg-card").filter(has_text="Bravo: same minute")
     expect(card.locator("time")).to_have_text("Today, 12:00")
-    expect(card.locator("time")).to_have_attribute("title", "1 Mar 2024 12:00")
+    expect(card.locator("time")).to_have_attribute("title", "1 Mar 2024, 12:00")
     kilo = page.locator(".dg-card").filter(has_text="Kilo:").locator("time")
     expect(kilo).to_have_text("Yesterday, 15:45")
     old = page.locator(".dg-card").filter(has_text="Echo:").locator("time")
     expect(old).to_have_text("15 Feb 2024")
+    expect(page.locator(".dg-zone")).to_have_text("Days and times in your time zone (UTC)")
 
     page = open_reader().open("news/2024/03/01/alpha-first-story/")
     when = page.locator(".dg-story .dg-card__meta time")
-    expect(when).to_have_text("Today, 09:00")
-    expect(when).to_have_attribute("title", "Friday, 1 March 2024, 09:00")
+    expect(when).to_have_text("Today, 09:00 UTC")
+    expect(when).to_have_attribute("title", "Friday, 1 March 2024, 09:00 UTC")
+
+
+def _days_as_shown(page: Page) -> list[tuple[str, list[str]]]:
+    """Each day section as the reader sees it: (its heading's date, its stories' moments)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.md-content section.dg-day')].map(s => [
+             s.querySelector('.dg-day__heading time').getAttribute('datetime'),
+             [...s.querySelectorAll('.dg-card, .dg-earlier > li')].map(e =>
+               e.getAttribute('data-at') ||
+               e.querySelector('.dg-card__meta time').getAttribute('datetime'))])"""
+    )
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "America/New_York", "Asia/Tokyo", "Pacific/Kiritimati", "America/Adak"]
+)
+def test_each_story_sits_under_the_reader_s_own_day(
+    open_reader: Callable[..., Reader], served_site: Served, lean_site: Served, zone: str
+):
+    """The site's days are UTC; in any zone each story is under the heading of its day
+    there, no story is lost or doubled, and links to a site's day still land."""
+    tz = ZoneInfo(zone)
+    for site, url in [
+        (served_site, ""),
+        (served_site, "topics/ai/"),
+        (served_site, "archive/2024/03/"),
+        (lean_site, "topics/ai/page/1/"),  # headlines under days, not cards
+        (lean_site, "archive/2024/02/"),
+    ]:
+        page = open_reader(site=site, timezone_id=zone).open(url)
+        shown = _days_as_shown(page)
+        served = site.site.page(url)
+        moments = [
+            e.get("data-at") or e.select_one(".dg-card__meta time")["datetime"]
+            for e in served.select("section.dg-day .dg-card, section.dg-day .dg-earlier > li")
+        ]
+        assert [m for _, ms in shown for m in ms] == moments, (zone, url)
+        days = [day for day, _ in shown]
+        assert days == sorted(set(days), reverse=True), (zone, url, days)
+        for day, ms in shown:
+            for moment in ms:
+                local = dt.datetime.fromisoformat(moment).astimezone(tz).date().isoformat()
+                assert local == day, (zone, url, moment, day)
+        for section in served.select("section.dg-day"):
+            assert page.locator(f"[id='{section['id']}']").count() == 1, section["id"]
+        expect(page.locator(".dg-zone")).to_have_text(f"Days and times in your time zone ({zone})")
 
 
 def test_today_is_the_readers_day_in_the_readers_time_zone(open_reader: Callable[..., Reader]):
-    # 03:00 on 2 March in Tokyo: 1 March is yesterday there, and 15:45 UTC on 29 February
-    # (the site's 29 February) was already 00:45 on 1 March.
+    # 03:00 on 2 March in Tokyo. Zulu (16:00 UTC on 1 March) was 01:00 there today; the rest
+    # of the site's 1 March, and Kilo (15:45 UTC on the site's 29 February, 00:45 on 1 March
+    # in Tokyo), were yesterday there: each under the day it says.
     tokyo = open_reader(timezone_id="Asia/Tokyo").open("")
-    headings = tokyo.locator(".dg-day__heading time")
-    expect(headings.nth(0)).to_have_text("Yesterday")
-    expect(headings.nth(1)).to_have_text("Thursday, 29 February 2024")
-    bravo = tokyo.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
+    today, yesterday = tokyo.locator(".dg-day").nth(0), tokyo.locator(".dg-day").nth(1)
+    expect(today.locator(".dg-day__heading")).to_have_text("Today")
+    expect(today.locator(".dg-card time")).to_have_text(["Today, 01:00"])
+    expect(yesterday.locator(".dg-day__heading")).to_have_text("Yesterday")
+    bravo = yesterday.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
     expect(bravo).to_have_text("Yesterday, 21:00")
-    kilo = tokyo.locator(".dg-card").filter(has_text="Kilo:").locator("time")
+    kilo = yesterday.locator(".dg-card").filter(has_text="Kilo:").locator("time")
     expect(kilo).to_have_text("Yesterday, 00:45")
+    expect(tokyo.locator(".dg-day__heading").nth(2)).to_have_text("Thursday, 15 February 2024")
+
+    story = open_reader(timezone_id="Asia/Tokyo").open("news/2024/02/15/echo-microsoft/")
+    when = story.locator(".dg-story .dg-card__meta time").first
+    expect(when).to_have_text("Thursday, 15 February 2024, 17:30 GMT+9")  # zone named
 
     late = dt.datetime(2024, 3, 2, 3, 0, tzinfo=dt.UTC)  # 22:00 on 1 March in New York
     new_york = open_reader(now=late, timezone_id="America/New_York").open("")
     expect(new_york.locator(".dg-day__heading time").first).to_have_text("Today")
     bravo = new_york.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
     expect(bravo).to_have_text("Today, 07:00")
+    kilo = new_york.locator(".dg-day").nth(1)
+    expect(kilo.locator(".dg-day__heading")).to_have_text("Yesterday")
+    expect(kilo.locator(".dg-card time")).to_have_text(["Yesterday, 10:45"])
 
 
-def test_without_javascript_pages_keep_their_full_dates(
+def test_without_javascript_pages_keep_their_full_dates_in_the_named_site_zone(
     open_reader: Callable[..., Reader], served_site: Served
 ):
-    page = open_reader(java_script_enabled=False).open("")
+    page = open_reader(java_script_enabled=False, timezone_id="Asia/Tokyo").open("")
+    expect(page.locator(".dg-zone")).to_have_text("Days and times in UTC")
     expect(page.locator(".dg-day__heading time").first).to_have_text("Friday, 1 March 2024")
     bravo = page.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
     expect(bravo).to_have_text("1 Mar 2024")
+    expect(bravo).to_have_attribute("title", "1 Mar 2024 12:00 UTC")
+    story = open_reader(java_script_enabled=False).open("news/2024/03/01/alpha-first-story/")
+    expect(story.locator(".dg-story .dg-card__meta time")).to_have_text(
+        "Friday, 1 March 2024, 09:00 UTC"
+    )
     for path in served_site.site.pages():
         html = path.read_text(encoding="utf-8")
         assert "Today" not in html and "Yesterday" not in html, f"{path}: a build-time clock"

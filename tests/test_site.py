@@ -510,7 +510,7 @@ def test_a_corrected_story_says_when_and_the_sitemap_dates_it_so(tmp_path: Path)
     url = "news/2024/02/15/echo-microsoft/"
     updated = site.page(url).select_one(".dg-story__updated time")
     assert updated["datetime"] == "2024-03-02T16:45:00+00:00"
-    assert updated.get_text() == "Saturday, 2 March 2024, 16:45"
+    assert updated.get_text() == "Saturday, 2 March 2024, 16:45 UTC"
     sitemap = BeautifulSoup((site.root / "sitemap.xml").read_bytes(), "xml")
     (entry,) = [u for u in sitemap.find_all("url") if u.loc.get_text().endswith(url)]
     assert entry.lastmod.get_text() == "2024-03-02"

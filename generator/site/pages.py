@@ -75,7 +75,12 @@ class When:
     @classmethod
     def of(cls, moment: dt.datetime, tz: dt.tzinfo) -> When:
         local = moment.astimezone(tz)
-        return cls(local.isoformat(), short_date(local.date()), f"{local:%H:%M}")
+        return cls(local.isoformat(), short_date(local.date()), _clock(local))
+
+
+def _clock(local: dt.datetime) -> str:
+    """`14:05 UTC`: a time of the site's zone says which zone, for readers elsewhere."""
+    return f"{local:%H:%M} {local.tzname()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +161,12 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Day:
+    """A day of the site's zone (`zone`, its IANA name) and its stories, newest first."""
+
     iso: str
     label: str
     cards: tuple[Card, ...]
+    zone: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +303,7 @@ class _Cards:
 
     def days(self, articles: Iterable[Article]) -> tuple[Day, ...]:
         return tuple(
-            Day(day.isoformat(), long_date(day), tuple(map(self, group)))
+            Day(day.isoformat(), long_date(day), tuple(map(self, group)), self.index.tz.key)
             for day, group in group_by_day(articles, self.index.tz)
         )
 
@@ -620,7 +628,7 @@ def _updated(article: Article, tz: dt.tzinfo) -> dict[str, str] | None:
     if article.updated is None:
         return None
     local = article.updated.astimezone(tz)
-    return {"iso": local.isoformat(), "label": f"{long_date(local.date())}, {local:%H:%M}"}
+    return {"iso": local.isoformat(), "label": f"{long_date(local.date())}, {_clock(local)}"}
 
 
 def _article_context(
