@@ -516,6 +516,8 @@ def test_without_javascript_pages_keep_their_full_dates_in_the_named_site_zone(
     bravo = page.locator(".dg-card").filter(has_text="Bravo: same minute").locator("time")
     expect(bravo).to_have_text("1 Mar 2024")
     expect(bravo).to_have_attribute("title", "1 Mar 2024 12:00 UTC")
+    # No box, and no empty gap (its margin) where it would be.
+    expect(page.locator(".dg-search")).to_have_css("display", "none")
     story = open_reader(java_script_enabled=False).open("news/2024/03/01/alpha-first-story/")
     expect(story.locator(".dg-story .dg-card__meta time")).to_have_text(
         "Friday, 1 March 2024, 09:00 UTC"
