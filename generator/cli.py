@@ -22,6 +22,7 @@ from generator.content.duplicates import find_duplicates
 from generator.content.errors import ContentError, Level
 from generator.content.file_days import misdated
 from generator.content.loader import display_path, load_article
+from generator.content.logos import LOGO_DIR, remote_logos
 from generator.content.schema import schema_json
 from generator.content.topics import load_registry
 from generator.content.validate import is_http_url, validate_article
@@ -182,6 +183,31 @@ def _has_articles(content: Path) -> bool:
     return False
 
 
+def cmd_fetch_logos(args: argparse.Namespace) -> int:
+    """Save the logos of the stories' sources in the logo folder, for builds to publish.
+
+    Exit 0 even when some could not be had (their sources show their initial until a later
+    run saves them): a deploy must not stop because one source's site is down.
+    """
+    content = Path(args.content)
+    if not _has_articles(content):
+        return 1
+    # Imported here: only this command and `import --fetch` use the network.
+    from generator.content.fetch import fetch_logos, fetch_picture
+
+    corpus = load_corpus(content, None if args.no_cache else Path(args.cache_dir))
+    folder = Path(args.logo_dir)
+    report = fetch_logos(remote_logos(corpus.articles), folder, fetch_picture)
+    for _, why in report.failed:
+        print(f"warning: logo not saved: {why}", file=sys.stderr)
+    print(
+        f"logos in {display_path(folder)}: {len(report.saved)} saved now, {report.kept} "
+        f"already there, {len(report.failed)} not saved (their sources show their initial)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Migrate a seed-layout site into the content folder; every file is reported.
 
@@ -266,6 +292,16 @@ def parser() -> argparse.ArgumentParser:
     )
     cache_options(p, default=".cache/digest")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "fetch-logos", help="save the sources' logos on this machine, for builds to publish"
+    )
+    p.add_argument("--content", default="content", help="default: content")
+    p.add_argument(
+        "--logo-dir", default=LOGO_DIR, help=f"where logos are kept (default: {LOGO_DIR})"
+    )
+    cache_options(p, default=".cache/digest")
+    p.set_defaults(func=cmd_fetch_logos)
 
     p = sub.add_parser("new", help="write a new article file and print its path")
     p.add_argument("--title", required=True)

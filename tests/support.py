@@ -25,6 +25,8 @@ import yaml
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
 
 from generator.cli import main as digest
+from generator.content.corpus import load_corpus
+from generator.content.logos import logo_key, remote_logos
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route
@@ -58,7 +60,13 @@ def resolve(page_url: str, href: str) -> str:
 def write_config(
     folder: Path, content: Path, theme: Path = REPO / "theme", **plugin: object
 ) -> Path:
-    """A mkdocs.yml like the repo's, pointing at `content`, with plugin options changed."""
+    """A mkdocs.yml like the repo's, pointing at `content`, with plugin options changed.
+
+    Unless told another `logo_dir`, the sources' logos are in `folder/SAVED_LOGOS` as
+    `digest fetch-logos` leaves them (a pixel each, see `fetched_logos`), so cards show
+    logos and no test needs the network.
+    """
+    plugin.setdefault("logo_dir", str(fetched_logos(content, folder / SAVED_LOGOS)))
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(content)
     config["theme"]["custom_dir"] = str(theme)
@@ -87,6 +95,19 @@ def build(
     argv = ["build", "-f", str(config), "--site-dir", str(site), *args]
     code = digest(argv)
     return code, Site(site, "digest " + " ".join(argv))
+
+
+# Where `write_config` puts the logos it has saved for a test's site, beside its mkdocs.yml.
+SAVED_LOGOS = ".saved-logos"
+
+
+def fetched_logos(content: Path, folder: Path) -> Path:
+    """`folder` holding a logo (PIXEL, a PNG) for each source logo on another site that the
+    stories in `content` name, under the name `digest fetch-logos` saves it by."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for url in remote_logos(load_corpus(content).articles):
+        (folder / f"{logo_key(url)}.png").write_bytes(PIXEL)
+    return folder
 
 
 def copy_fixture(name: str, tmp: Path) -> Path:

@@ -17,6 +17,7 @@ import pytest
 
 from generator.cli import main as digest
 from generator.content.loader import display_path as shown
+from generator.content.logos import logo_key
 from support import (
     FIXTURES,
     PIXEL,
@@ -247,7 +248,7 @@ def test_offline_the_logo_stays_and_the_report_says_why(tmp_path: Path, capsys):
     content = tmp_path / "content"
     code, out, _ = _import(capsys, seed, content, "--fetch")
     assert code == 1  # for the story with an error, not for the logo
-    assert any("cannot reach" in line and "offline? run the import again" in line for line in out)
+    assert any("cannot reach" in line and "offline? run the command again" in line for line in out)
     banks = (content / "articles/2019/2019-12-21-banks-try-ai-for-loans.md").read_text()
     assert f"{address}assets/images/organizations/paper.example.org-50x50.png" in banks
 
@@ -358,4 +359,5 @@ def test_a_logo_shows_even_when_the_source_s_name_gives_no_initial(tmp_path: Pat
     code, site = build(tmp_path, tmp_path / "content")
     assert code == 0, site.command
     logo = site.page("").select_one(".dg-logo .dg-card__logo")
-    assert logo is not None and logo["src"] == "https://dashes.example.com/logo.png"
+    saved = f"assets/logos/{logo_key('https://dashes.example.com/logo.png')}.png"
+    assert logo is not None and logo["src"] == saved

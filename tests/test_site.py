@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from generator.content.corpus import load_corpus
+from generator.content.logos import logo_key
 from generator.mkdocs.plugin import PALETTE_SCRIPT
 from support import FIXTURES, LINKED_DATA, REPO, Site, build, copy_fixture, is_linked_data, resolve
 
@@ -202,7 +203,10 @@ def test_article_page_has_everything_a_reader_needs(valid_site: Site):
     assert title.get_text() == "Alpha: the first story"
     assert title["href"] == "https://source.example.com/alpha-first-story"
     assert page.select_one(".dg-card__source").get_text() == "Source Example"
-    assert page.select_one(".dg-card__logo")["src"] == "https://source.example.com/logo-50x50.jpg"
+    # The source's logo, from the copy saved of it (https://source.example.com/logo-50x50.jpg).
+    logo = resolve("news/2024/03/01/alpha-first-story/", page.select_one(".dg-card__logo")["src"])
+    key = logo_key("https://source.example.com/logo-50x50.jpg")
+    assert logo == f"assets/logos/{key}.png" and (valid_site.root / logo).is_file()
     assert page.select_one(".dg-story time")["datetime"] == "2024-03-01T09:00:00+00:00"
     assert page.select_one(".dg-lead").get_text() == "Excerpt of alpha-first-story."
     note = page.select_one(".dg-note")

@@ -35,7 +35,7 @@ from generator.build.render import PageRenderer
 from generator.build.search_index import SearchJob
 from generator.build.settings import BuildSettings
 from generator.build.shells import Shell, shape
-from generator.build.site_files import make_site_files, plan_site_files
+from generator.build.site_files import logo_files, make_site_files, plan_site_files
 from generator.build.site_folder import Manifest, Spare, remove_stale
 from generator.build.site_size import SiteSize
 from generator.build.template_cache import CheckedBytecodeCache
@@ -43,6 +43,7 @@ from generator.build.workers import hash_files, render_all
 from generator.content.article import Article
 from generator.content.corpus import Corpus, load_corpus
 from generator.content.file_days import misdated
+from generator.content.logos import saved_logos
 from generator.site.feeds import FeedLink, site_feed_links, topic_feed_links
 from generator.site.index import StoryIndex, Tally, build_index
 from generator.site.pages import GeneratedPage, build_pages
@@ -64,6 +65,8 @@ class Build:
         self.may_fork = may_fork
         self.corpus = previous
         self.index: StoryIndex | None = None
+        # The sources' logos saved from other sites: file name by logo_key (see plan()).
+        self.logos: dict[str, str] = {}
         # What became of every article file (`digest build` prints it).
         self.tally: Tally | None = None
         self.site_feeds = site_feed_links(settings.site)
@@ -135,7 +138,8 @@ class Build:
         self.tree = self._spare.tree if self._spare is not None else site_dir
         # Started now, so that indexing runs while the pages are made, rendered and written.
         self._search = SearchJob.start(self.search_shards, self.tree / FOLDER, s.cache_dir)
-        self.pages = build_pages(index, s.pages)
+        self.logos = saved_logos(s.logo_dir)
+        self.pages = build_pages(index, s.pages, logos=self.logos)
         self.shell_pages = {}
         for page in self.pages:
             self.shell_pages.setdefault(shape(page), page)
@@ -154,6 +158,7 @@ class Build:
         """Every feed and sitemap of `index`'s site by its path (see `site_files`)."""
         s = self.settings
         planned = plan_site_files(index, s.site, s.feeds, self.pages, s.pages.per_page)
+        planned += logo_files(index.articles, self.logos, s.logo_dir)
         if self.search_shards:
             planned.append(shard_list(list(self.search_shards)))
         files, keys = make_site_files(planned, s.site, s.feeds, self.store())
@@ -235,7 +240,9 @@ class Build:
         """What every page's key starts from (see `PageRenderer.output_key`)."""
         # Stories are keyed by their files, which do not hold the registry's topics.
         registry = [entry.topic for entry in self._loaded().topics]
-        return self._rendering().output_key((registry, self.settings.engine_values))
+        # And the logos saved: a card shows one once it is there.
+        logos = sorted(self.logos.items())
+        return self._rendering().output_key((registry, self.settings.engine_values, logos))
 
     def _write(self, engine_dir: Path) -> None:
         renderer, tree = self._rendering(), self.tree

@@ -98,7 +98,7 @@ class Preview:
             return None  # the full build reports the errors
         base, settings = build.output_key(), build.settings.pages
         previous = self._built if base == self._base else None
-        pages = build_pages(index, settings, previous)
+        pages = build_pages(index, settings, previous, logos=build.logos)
         search_shards = shards(index, build.settings.search_shard_size)
         if list(search_shards) != list(build.search_shards) or any(
             shape(page) not in renderer.shells for page in pages

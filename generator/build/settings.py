@@ -57,6 +57,8 @@ class BuildSettings:
     future: bool = False
     # Where parsed stories, made outputs and search bundles are kept; None: no cache.
     cache_dir: Path | None = None
+    # The sources' logos saved from other sites (see generator.content.logos); None: none.
+    logo_dir: Path | None = None
     # A preview (`digest serve`): pages for the local server, no forking once it runs.
     preview: bool = False
     # Megabytes the site may take before a build warns at 80% of them (see site_size).

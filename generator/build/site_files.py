@@ -1,4 +1,4 @@
-"""The site's files besides its pages: every feed, the OPML, and the sitemaps.
+"""The site's files besides its pages: every feed, the OPML, the sitemaps, the logos.
 
 Each is made from what it shows (see `generator.site.outputs`), and taken
 from the output cache when that is unchanged: at archive scale, writing the
@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from importlib.metadata import version
+from pathlib import Path
 
 from generator.build.output_store import OutputStore, output_key
+from generator.content.article import Article
 from generator.content.cache import code_key
+from generator.content.logos import LOGO_SITE_FOLDER, logo_key, remote_logos
 from generator.site.feeds import FeedSettings, FeedSite, SiteFile, plan_feeds
 from generator.site.index import StoryIndex
 from generator.site.pages import TOPIC_TEMPLATE, GeneratedPage, topic_url
@@ -65,6 +68,22 @@ def plan_site_files(
             )
         )
     return planned
+
+
+def logo_files(
+    articles: Iterable[Article], logos: Mapping[str, str], folder: Path | None
+) -> list[SiteFile]:
+    """The saved logos (`logos`, file name by `logo_key`, in `folder`) of the sources of
+    `articles`, published beside the pages; each is known by its bytes."""
+    files = []
+    for url in remote_logos(articles):
+        name = logos.get(logo_key(url))
+        if name is None or folder is None:
+            continue
+        data = (folder / name).read_bytes()
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        files.append(SiteFile(LOGO_SITE_FOLDER + name, (name, digest), lambda data=data: data))
+    return files
 
 
 def _plan_sitemap(

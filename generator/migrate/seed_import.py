@@ -33,11 +33,11 @@ from generator.content.article import Article
 from generator.content.content_files import IMAGE_SUFFIXES
 from generator.content.corpus import load_corpus
 from generator.content.errors import ContentError, Level
+from generator.content.fetch import FetchFailed, fetch_picture
 from generator.content.loader import display_path, load_article
 from generator.content.site_pictures import pictures_of
 from generator.content.topics import load_registry
 from generator.content.validate import validate_article
-from generator.migrate.fetch import FetchFailed, fetch_picture
 from generator.migrate.seed_topics import UNUSED_KEYS, SeedTopic, read_topic_file, registry_entries
 
 # Where the seed keeps its stories, oldest first: a file name in both keeps the archive's.

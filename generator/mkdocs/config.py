@@ -17,6 +17,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from generator.build.site_size import DEFAULT_BUDGET_MB
+from generator.content.logos import LOGO_DIR
 from generator.mkdocs.site_zone import DEFAULT_ZONE
 from generator.site.feeds import FeedSettings
 from generator.site.pages import PageSettings
@@ -92,6 +93,9 @@ class DigestConfig(base.Config):
     search_shard_size = WholeNumber(1, default=SHARD_SIZE)
     # Megabytes the site may take (GitHub Pages: 1 GB); a build warns past 80% of it.
     size_budget = WholeNumber(1, default=DEFAULT_BUDGET_MB)
+    # Where `digest fetch-logos` keeps the sources' logos, which builds publish (relative to
+    # mkdocs.yml's folder).
+    logo_dir = c.Type(str, default=LOGO_DIR)
     # Story, topic and month pages in the digest's own light chrome (digest/lean.html).
     lean_chrome = c.Type(bool, default=False)
 

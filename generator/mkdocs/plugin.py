@@ -188,6 +188,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             drafts=drafts,
             future=future,
             cache_dir=project / cache_folder if cache_folder is not None else None,
+            logo_dir=project / ours.logo_dir,
             preview=self.serving,
             engine_values=(sorted(ours.items()), drafts, future, cache_folder),
         )

@@ -9,13 +9,14 @@ make them relative to each page and the site works under any sub-path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
 
 from generator.content.article import Article, Image
+from generator.content.logos import LOGO_SITE_FOLDER, logo_key
 from generator.content.topics import Topic
 from generator.site.index import StoryIndex, TopicIndex, group_by_day
 from generator.site.markup import page_link, render_note
@@ -261,8 +262,8 @@ def month_url(year: int, month: int) -> str:
 class _Cards:
     """Builds each story's card once, however many lists show it."""
 
-    def __init__(self, index: StoryIndex):
-        self.index = index
+    def __init__(self, index: StoryIndex, logos: Mapping[str, str]):
+        self.index, self.logos = index, logos
         self.topic_links = {
             t.topic.name: Link(t.topic.name, topic_url(t.topic.slug)) for t in index.topics
         }
@@ -292,7 +293,7 @@ class _Cards:
             web_url=a.web_url,
             source=a.provider.name if a.provider else None,
             initial=_initial(a.provider.name if a.provider else ""),
-            logo=Picture.of(a.provider.logo, "") if a.provider and a.provider.logo else None,
+            logo=self._logo(a.provider.logo) if a.provider and a.provider.logo else None,
             when=When.of(a.published, tz),
             excerpt=a.excerpt,
             topics=tuple(self.topic_links[t] for t in a.topics),
@@ -300,6 +301,16 @@ class _Cards:
             is_draft=a.is_draft,
             language=a.language,
         )
+
+    def _logo(self, image: Image) -> Picture | None:
+        """A source's logo from the site's own host: its own path, or the copy saved of one
+        on another site (see `generator.content.logos`); None until that is saved."""
+        if image.url.startswith("/"):
+            return Picture.of(image, "")
+        saved = self.logos.get(logo_key(image.url))
+        if saved is None:
+            return None
+        return Picture(LOGO_SITE_FOLDER + saved, True, image.width, image.height, "")
 
     def days(self, articles: Iterable[Article]) -> tuple[Day, ...]:
         return tuple(
@@ -385,9 +396,13 @@ class BuiltPages:
 
 
 def build_pages(
-    index: StoryIndex, settings: PageSettings, previous: BuiltPages | None = None
+    index: StoryIndex,
+    settings: PageSettings,
+    previous: BuiltPages | None = None,
+    logos: Mapping[str, str] | None = None,
 ) -> list[GeneratedPage]:
-    """Every page of the site, in a stable order.
+    """Every page of the site, in a stable order; `logos`: the sources' logos saved from
+    other sites, file name by `logo_key` (their cards show the initial otherwise).
 
     With `previous`, the pages of an earlier index, its story pages that
     would come out the same are taken as they are: building the page of
@@ -395,7 +410,7 @@ def build_pages(
     preview that updates on every save builds them again and again.
     """
     reuse = _reusable_story_pages(previous, index, settings) if previous else {}
-    cards = _Cards(index)
+    cards = _Cards(index, logos or {})
     home = index.articles[: settings.home_limit]
     older = _older_than_home(index, settings.home_limit)
     pages = [
