@@ -55,7 +55,6 @@ class PageRenderer:
     ):
         self.env, self.site = env, site
         self.site_name = str(escape(site.title))
-        self.site_description = site.description or f"The latest stories from {site.title}"
         self.site_identity = SiteIdentity(site.title, site.url)
         self.topic_feeds, self.site_feeds = topic_feeds, list(site_feeds)
         self.shells: dict[str, Shell] = {}
@@ -109,7 +108,7 @@ class PageRenderer:
                 feeds=topic_feeds + self.site_feeds, rel=lambda url: prefix + url
             )
         share: Share = page.context["share"]
-        description = share.description or self.site_description
+        description = share.description or self.site.summary
         header = str(escape(page.title))
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",

@@ -1,5 +1,5 @@
-"""Pure: the index in, every feed file out as bytes (RSS 2.0, Atom 1.0, JSON Feed 1.1, the
-daily RSS, OPML).
+"""Pure: the index in, every feed file out as bytes (RSS 2.0, Atom 1.0 and each topic's
+RFC 5005 archives, JSON Feed 1.1, the daily RSS, OPML).
 
 Feeds are read by programs that remember what they saw, so each item's
 identity is the story's permalink here (never the build, never the original
@@ -94,6 +94,11 @@ class FeedSite:
             raise ValueError(f"feed site url must be an absolute http(s) URL, not {self.url!r}")
         if not self.url.endswith("/"):
             raise ValueError(f"feed site url must end with '/', not {self.url!r}")
+
+    @property
+    def summary(self) -> str:
+        """The site's description, or what stands for it when mkdocs.yml gives none."""
+        return self.description or f"The latest stories from {self.title}"
 
     def absolute(self, path: str) -> str:
         """The absolute URL of a site-relative path like `topics/ai/feed.xml`.
@@ -191,7 +196,7 @@ def plan_feeds(
     fallback = index.articles[0].published if index.articles else EPOCH
     home = _Channel(
         site.title,
-        site.description or f"The latest stories from {site.title}",
+        site.summary,
         HOME_URL,
         SITE_RSS,
         SITE_ATOM,
