@@ -14,6 +14,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from generator.cli import main as digest
 from generator.content.loader import display_path as shown
@@ -190,11 +191,13 @@ def test_logos_and_pictures_are_relative_under_a_sub_path_sized_and_shared(impor
             assert not src.startswith("/"), f"/{url}: {src} breaks under a sub-path"
             assert (site.root / resolve(url, src)).is_file(), f"/{url}: {src} is not in the site"
     story = site.page("news/2019/12/20/computer-vision-and-the-ccpa/")
-    picture = story.select_one(".dg-figure img")
-    assert picture is not None
-    assert picture["src"] == "https://cdn.example.com/ccpa.jpg"
-    assert (picture["width"], picture["height"], picture["loading"]) == ("1200", "675", "lazy")
-    assert picture["alt"] == "Computer Vision and the CCPA: What You Need to Know"
+    # Another site's picture: linked, shown when the reader asks (see test_logos).
+    picture = story.select_one(".dg-figure a.dg-figure__show")
+    assert picture is not None and story.select_one(".dg-figure img") is None
+    assert picture["href"] == "https://cdn.example.com/ccpa.jpg"
+    assert (picture["data-width"], picture["data-height"]) == ("1200", "675")
+    assert picture["data-alt"] == "Computer Vision and the CCPA: What You Need to Know"
+    assert picture.get_text() == "Show the picture, from cdn.example.com"
     share = story.select_one('meta[property="og:image"]')
     assert share is not None and share["content"] == "https://cdn.example.com/ccpa.jpg"
     # Every card has its source's initial, under the logo or in place of a missing one.
@@ -317,11 +320,31 @@ def test_a_logo_or_picture_that_fails_to_load_never_shows_a_broken_icon(
     assert initials == {'"E"'}, "Example News' logo is gone: its initial stands in"
     page.goto(served_import + "news/2019/12/20/computer-vision-and-the-ccpa/")
     page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Show the picture, from cdn.example.com").click()
     figure = page.locator(".dg-figure img")
     if outside == "answers":
+        expect(figure).to_have_attribute(
+            "alt", "Computer Vision and the CCPA: What You Need to Know"
+        )
+        page.wait_for_load_state("networkidle")
         assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
     else:
-        assert figure.count() == 0 and page.locator(".dg-figure").count() == 0
+        expect(page.locator(".dg-figure")).to_have_count(0)
+    context.close()
+
+
+def test_another_site_s_picture_is_asked_for_only_when_the_reader_asks(browser, served_import: str):
+    context = browser.new_context()
+    context.route(lambda url: not url.startswith(served_import), offline)
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(served_import + "news/2019/12/20/computer-vision-and-the-ccpa/")
+    page.wait_for_load_state("networkidle")
+    assert asked and [url for url in asked if not url.startswith(served_import)] == []
+    page.get_by_role("link", name="Show the picture, from cdn.example.com").click()
+    expect(page.locator(".dg-figure img")).to_have_js_property("naturalWidth", 1)
+    assert "https://cdn.example.com/ccpa.jpg" in asked
     context.close()
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.content.article import Article, Image
 from generator.content.logos import LOGO_SITE_FOLDER, logo_key
@@ -109,6 +110,11 @@ class Picture:
     width: int | None
     height: int | None
     alt: str
+
+    @property
+    def host(self) -> str:
+        """The other site a picture not on this one comes from, as readers are told it."""
+        return urlsplit(self.src).hostname or ""
 
     @classmethod
     def of(cls, image: Image, alt: str) -> Picture:
