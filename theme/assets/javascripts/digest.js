@@ -5,8 +5,8 @@
    UTC"); a story's time, though, is shown in the reader's zone (below), so under a heading of
    the site's 1 March a reader in Tokyo would see a story of 2 March, 01:00. This regroups each
    list by the reader's days, keeping its order (newest first, which no zone changes), so a
-   heading always agrees with the times under it; each former heading's id stays, on an empty
-   anchor before its first story, so links to a day (`#2024-03-01`) still land. */
+   heading always agrees with the times under it; each former heading's id stays, on its
+   first story, so links to a day (`#2024-03-01`) still land. */
 (function () {
   "use strict";
 
@@ -78,16 +78,12 @@
     entries.forEach(function (entry) {
       var key = entry.day;
       if (!current || key !== current.key) {
-        // A day's id names the site's day where one had it: the anchor below keeps that.
+        // A day's id names the site's day where one had it: its first story keeps that.
         current = daySection(oldIds.indexOf(key) < 0 ? key : "", entry.moment, compact);
         current.key = key;
         groups.push(current);
       }
-      if (entry.anchor) {
-        var anchor = document.createElement("span");
-        anchor.id = entry.anchor;
-        current.body.appendChild(anchor);
-      }
+      if (entry.anchor) entry.el.id = entry.anchor; // the site's day, on its first story
       current.body.appendChild(entry.el);
     });
     var first = sections[0];
