@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     with paused_gc():  # the corpus' many objects would make each collection slow
         found = [*corpus.problems, *find_duplicates(corpus.articles)]
         found.extend(misdated(corpus.articles, tz))
-        found.extend(unresolved_note_links(corpus.articles, corpus.topics, corpus.site_files))
+        found.extend(unresolved_note_links(corpus.articles, corpus.topics, corpus.site_files, tz))
     problems = sorted(p for p in found if not wanted or p.path in wanted)
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in problems:

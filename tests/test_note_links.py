@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main as digest
-from support import build, copy_fixture
+from support import build, copy_fixture, write_config
 
 HEAD = """---
 title: "Kilo: a story that links to others"
@@ -89,3 +89,14 @@ def test_each_link_to_no_page_is_a_warning_at_its_line_with_the_fix(
 def test_a_draft_s_note_is_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     content = _content(tmp_path, BAD_NOTE.format(*BAD), published="false")
     assert _check(capsys, content) == (0, "")
+
+
+def test_a_month_is_the_site_s_zone_s(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """The fixture's one December story (23:30 UTC on 31 December 2023) is January's in
+    Tokyo, so a link to December's page holds in UTC and leads to no page there."""
+    content = _content(tmp_path, "See [December](/archive/2023/12/).\n")
+    utc = write_config(tmp_path, content, timezone="UTC")
+    assert _check(capsys, content, "-f", str(utc)) == (0, "")
+    tokyo = write_config(tmp_path, content, timezone="Asia/Tokyo")
+    code, out = _check(capsys, content, "-f", str(tokyo))
+    assert code == 0 and "the note links to '/archive/2023/12/'" in out, out

@@ -12,8 +12,9 @@ numbered pages are taken as there for any number: how many there are depends on
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
@@ -58,7 +59,13 @@ FIX = (
 class SitePaths:
     """The site paths a build of these stories makes, and those of drafts' pages."""
 
-    def __init__(self, articles: Iterable[Article], topics: Mapping[str, Topic], files: Set[str]):
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        topics: Mapping[str, Topic],
+        files: Set[str],
+        tz: dt.tzinfo,
+    ):
         published = [a for a in articles if not a.is_draft]
         self.drafts = {article_url(a) for a in articles if a.is_draft}
         slugs = {topics[name].slug for a in published for name in a.topics if name in topics}
@@ -66,7 +73,9 @@ class SitePaths:
         paths = {HOME_URL, TOPICS_URL, ARCHIVE_URL, SITE_RSS, SITE_ATOM, SITE_JSON, DAILY_RSS}
         paths |= {OPML, OPML_RSS, *files}
         paths |= {article_url(a) for a in published}
-        paths |= {month_url(a.date.year, a.date.month) for a in published}
+        # A month's page holds the stories published in it in the site's zone.
+        local = [a.published.astimezone(tz) for a in published]
+        paths |= {month_url(moment.year, moment.month) for moment in local}
         for slug in slugs:
             paths.add(topic_url(slug))
             paths |= {f.format(slug=slug) for f in (TOPIC_RSS, TOPIC_ATOM, TOPIC_JSON)}
@@ -83,14 +92,18 @@ class SitePaths:
 
 
 def unresolved_note_links(
-    articles: Iterable[Article], topics: Mapping[str, Topic], files: Set[str] = frozenset()
+    articles: Sequence[Article],
+    topics: Mapping[str, Topic],
+    files: Set[str],
+    tz: dt.tzinfo,
 ) -> list[ContentError]:
     """A warning for each link of a published story's note to a site path with no page;
-    `files`: the content folder's files that the site publishes (pictures)."""
+    `files`: the content folder's files that the site publishes (pictures); `tz`: the
+    site's zone, whose months the month pages are."""
     linking = [a for a in articles if not a.is_draft and _MAY_LINK_HERE.search(a.body)]
     if not linking:
         return []
-    site = SitePaths(articles, topics, files)
+    site = SitePaths(articles, topics, files, tz)
     problems = []
     for article in linking:
         for url, target in _site_links(article):
