@@ -607,6 +607,12 @@ def test_each_archive_is_its_numbered_page_linked_to_its_neighbours():
         oldest = 4 * (n - 1)
         assert ids == [permalink(a) for a in stories[oldest : oldest + 4][::-1]], path
         assert doc.findtext(f"{A}id") == SITE.absolute(path)
+        # Each story as a brief entry (id, title, link, dates): its page has the rest.
+        for entry in doc.findall(f"{A}entry"):
+            assert entry.find(f"{A}content") is None and entry.findtext(f"{A}title"), path
+            assert entry.findtext(f"{A}published") and entry.find(f"{A}link") is not None
+    subscription = etree.fromstring(feeds["topics/ai/atom.xml"])
+    assert all(e.find(f"{A}content") is not None for e in subscription.findall(f"{A}entry"))
 
 
 def test_archives_do_not_change_as_stories_are_added():
@@ -675,3 +681,11 @@ def test_a_corrected_story_is_updated_in_atom_and_json_under_the_same_id():
     (item,) = json.loads(after["feed.json"])["items"]
     assert dt.datetime.fromisoformat(item["date_modified"]) == corrected
     assert dt.datetime.fromisoformat(item["date_published"]) == published
+
+
+def test_without_archives_a_topic_s_feed_keeps_its_limit_and_links_no_history():
+    digest = build_index(_hourly(41), {"AI": Topic("AI", "ai")}, UTC)
+    feeds = _feed_files(digest, SITE, FeedSettings(limit=3, archives=False), per_page=4)
+    assert not [path for path in feeds if "/page/" in path]
+    subscription = etree.fromstring(feeds["topics/ai/atom.xml"])
+    assert _history(subscription) == {} and len(subscription.findall(f"{A}entry")) == 3

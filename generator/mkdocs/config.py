@@ -90,6 +90,8 @@ class DigestConfig(base.Config):
     cache_dir = c.Type(str, default=".cache/digest")
     feed_limit = WholeNumber(1, default=_FEEDS.limit)
     daily_days = WholeNumber(1, default=_FEEDS.daily_days)
+    # RFC 5005 archive documents for each topic's numbered pages (README: "Subscribing").
+    topic_archives = c.Type(bool, default=_FEEDS.archives)
     search_shard_size = WholeNumber(1, default=SHARD_SIZE)
     # Megabytes the site may take (GitHub Pages: 1 GB); a build warns past 80% of it.
     size_budget = WholeNumber(1, default=DEFAULT_BUDGET_MB)

@@ -181,7 +181,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 topic_stories=ours.topic_stories,
                 compact_archive=ours.compact_archive,
             ),
-            feeds=FeedSettings(limit=ours.feed_limit, daily_days=ours.daily_days),
+            feeds=FeedSettings(
+                limit=ours.feed_limit,
+                daily_days=ours.daily_days,
+                archives=ours.topic_archives,
+            ),
             search_shard_size=ours.search_shard_size,
             size_budget_mb=ours.size_budget,
             strict=bool(config.strict),
