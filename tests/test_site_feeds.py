@@ -252,3 +252,13 @@ def test_a_browser_opening_a_feed_is_shown_what_it_is_and_its_stories(site: Site
         items = feed.xpath("channel/item/guid/text() | atom:entry/atom:id/text()", namespaces=NS)
         assert page.xpath("//li/a/@href") == items, path
         assert "This is a web feed" in page.findtext(".//h2")
+
+
+def test_topic_archives_false_leaves_the_archive_feeds_out(tmp_path: Path):
+    code, site = build(
+        tmp_path, FIXTURES / "valid", site_url=BASE, per_page=3, topic_archives=False
+    )
+    assert code == 0, site.command
+    assert list(site.root.glob("topics/*/page/*/index.html"))
+    assert not list(site.root.glob("topics/*/page/*/atom.xml"))
+    assert 'rel="prev-archive"' not in (site.root / "topics" / "ai" / "atom.xml").read_text("utf-8")
