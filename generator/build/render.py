@@ -110,22 +110,23 @@ class PageRenderer:
         share: Share = page.context["share"]
         description = share.description or self.site.summary
         header = str(escape(page.title))
+        url = self.site.absolute(page.url)
         return {
             SHELL_TITLE: self.site_name if page.url == "" else f"{header} - {self.site_name}",
             SHELL_HEADER: header,
-            SHELL_CANONICAL: str(escape(self.site.absolute(page.url))),
+            SHELL_CANONICAL: str(escape(url)),
             SHELL_DESCRIPTION: str(escape(description)),
-            SHELL_HEAD: head + self._share_tags(page, share, description),
+            SHELL_HEAD: head + self._share_tags(page, url, share, description),
             SHELL_CONTENT: content,
         }
 
-    def _share_tags(self, page: GeneratedPage, share: Share, description: str) -> str:
-        """What a shared link to the page previews (see `generator.site.share`)."""
+    def _share_tags(self, page: GeneratedPage, url: str, share: Share, description: str) -> str:
+        """What a shared link to the page at `url` (absolute) previews (see
+        `generator.site.share`)."""
         picture = page.context.get("picture")
         image = None
         if picture is not None:  # OpenGraph and schema.org want absolute URLs
             image = self.site.absolute(picture.src) if picture.on_site else picture.src
-        url = self.site.absolute(page.url)
         return self._template(SHARE_TEMPLATE).render(
             share=share,
             title=page.title,

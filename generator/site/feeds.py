@@ -28,14 +28,14 @@ from lxml import etree
 
 from generator.content.article import Article, RelatedLink
 from generator.content.topics import Topic
-from generator.site.index import StoryIndex, finished_days
+from generator.site.index import StoryIndex, finished_days, plural
 from generator.site.markup import absolute_link, render_note
 from generator.site.pages import (
     HOME_URL,
     TOPICS_URL,
     article_url,
+    day_url,
     long_date,
-    month_url,
     paginate,
     stories,
     topic_page_url,
@@ -533,14 +533,14 @@ def _daily(
 
 
 def _day_entry(day: dt.date, stories: Sequence[Article], site: FeedSite) -> FeedEntry:
-    url = f"{site.absolute(month_url(day.year, day.month))}#{day.isoformat()}"
+    url = site.absolute(day_url(day))
     entry = FeedEntry()
     entry.guid(url, permalink=True)
     entry.title(f"{site.title} — {long_date(day)}")
     entry.link(href=url, rel="alternate")
     entry.published(stories[0].published)
     entry.updated(stories[0].published)
-    count = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}"
+    count = f"{len(stories)} {plural(len(stories), 'story', 'stories')}"
     entry.summary(
         escape(f"{count}: " + "; ".join(a.title for a in stories), quote=False), type="html"
     )

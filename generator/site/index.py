@@ -149,11 +149,12 @@ class Tally:
         """One line for the build's output; a failed build published nothing, only would have."""
         published = "published" if built else "would be published"
         return (
-            f"{self.read} {_plural(self.read, 'story', 'stories')} read: "
+            f"{self.read} {plural(self.read, 'story', 'stories')} read: "
             f"{self.published} {published}, {self.drafts} unpublished held back, "
             f"{self.scheduled} scheduled for later, {self.rejected} rejected"
         )
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """`one` or `many` (by default `one` + "s") as `n` asks, for counts in words."""
     return one if n == 1 else many or one + "s"

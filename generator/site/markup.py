@@ -95,7 +95,7 @@ def page_link(page: str) -> Callable[[str], str]:
     def link(url: str) -> str:
         if not _from_root(url):
             return url
-        path, rest = _split(url)
+        path, rest = split_url(url)
         relative = posixpath.relpath(path, here)
         return ("./" if relative == "." else relative + "/" * path.endswith("/")) + rest
 
@@ -117,7 +117,7 @@ def _from_root(url: str) -> bool:
     return url.startswith("/") and not url.startswith("//")
 
 
-def _split(url: str) -> tuple[str, str]:
+def split_url(url: str) -> tuple[str, str]:
     """(path, `?query#fragment`) of a URL."""
     cut = min((at for at in (url.find("?"), url.find("#")) if at >= 0), default=len(url))
     return url[:cut], url[cut:]

@@ -32,7 +32,7 @@ from generator.site.feeds import (
     TOPIC_JSON,
     TOPIC_RSS,
 )
-from generator.site.markup import render_note
+from generator.site.markup import render_note, split_url
 from generator.site.pages import (
     ARCHIVE_URL,
     HOME_URL,
@@ -109,11 +109,9 @@ def unresolved_note_links(
         for url, target in _site_links(article):
             if site.has(target):
                 continue
-            why = (
-                "a draft's page, which the site does not publish"
-                if target in site.drafts
-                else ("no page of the site")
-            )
+            why = "no page of the site"
+            if target in site.drafts:
+                why = "a draft's page, which the site does not publish"
             problems.append(
                 ContentError(
                     article.path,
@@ -137,7 +135,7 @@ def _site_links(article: Article) -> list[tuple[str, str]]:
     here = "/" + article_url(article)
     links = []
     for url in found:
-        path = re.split(r"[?#]", url, maxsplit=1)[0]
+        path, _ = split_url(url)
         if path:  # `#part` and `?q` stay on the story's page
             links.append((url, unquote(urljoin(here, path)).lstrip("/")))
     return links

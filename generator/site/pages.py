@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from generator.content.article import Article, Image
 from generator.content.logos import LOGO_SITE_FOLDER, logo_key
 from generator.content.topics import Topic
-from generator.site.index import StoryIndex, TopicIndex, group_by_day
+from generator.site.index import StoryIndex, TopicIndex, group_by_day, plural
 from generator.site.markup import page_link, render_note
 from generator.site.share import Share, shortened
 
@@ -265,6 +265,11 @@ def month_url(year: int, month: int) -> str:
     return MONTH_URL.format(year=year, month=month)
 
 
+def day_url(day: dt.date) -> str:
+    """A day of the site's zone on its month's page (each day's section has its date as id)."""
+    return f"{month_url(day.year, day.month)}#{day.isoformat()}"
+
+
 class _Cards:
     """Builds each story's card once, however many lists show it."""
 
@@ -452,8 +457,7 @@ def _older_than_home(index: StoryIndex, shown: int) -> str | None:
     newest story the home page has no room for; None when it shows them all."""
     if len(index.articles) <= shown:
         return None
-    day = index.articles[shown].published.astimezone(index.tz).date()
-    return f"{month_url(day.year, day.month)}#{day.isoformat()}"
+    return day_url(index.articles[shown].published.astimezone(index.tz).date())
 
 
 def _reusable_story_pages(
@@ -609,7 +613,7 @@ def _month_context(
     older: tuple[int, int] | None,
     compact: bool,
 ) -> dict[str, Any]:
-    count = f"{len(shown)} {'story' if len(shown) == 1 else 'stories'}"
+    count = f"{len(shown)} {plural(len(shown), 'story', 'stories')}"
     return {
         "days": cards.days(shown),
         "newer": _month_link(newer),
